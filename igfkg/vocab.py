@@ -1,0 +1,91 @@
+"""Namespaces and controlled vocabularies shared by mapping, validation,
+queries and the network stage. The concept IRIs here are the ones that
+`ontology/igf.ttl` defines; instance IRIs are minted in `mapping.py` only.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from rdflib import Namespace
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+from igfkg.model import RegionalGroup, Role, StakeholderGroup
+
+IGF = Namespace("https://w3id.org/igfkg/ontology#")
+VOCAB = Namespace("https://w3id.org/igfkg/vocab/")
+DEFAULT_BASE = "https://w3id.org/igfkg/id/"
+SCHEMA = Namespace("http://schema.org/")
+ORG = Namespace("http://www.w3.org/ns/org#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+CONF = Namespace("https://w3id.org/scholarlydata/ontology/conference-ontology.owl#")
+SDG = Namespace("http://metadata.un.org/sdg/")
+SDGO = Namespace("http://metadata.un.org/sdg/ontology#")
+
+PREFIXES = {
+    "igf": IGF, "igfv": VOCAB, "schema": SCHEMA, "org": ORG, "oa": OA, "conf": CONF,
+    "sdg": SDG, "sdgo": SDGO, "skos": SKOS, "prov": PROV, "dcterms": DCTERMS,
+    "foaf": FOAF, "owl": OWL, "rdf": RDF, "rdfs": RDFS, "xsd": XSD,
+}
+
+STAKEHOLDER_SCHEME = VOCAB["stakeholder-group"]
+REGIONAL_SCHEME = VOCAB["regional-group"]
+SESSION_TYPE_SCHEME = VOCAB["session-type"]
+ROLE_SCHEME = VOCAB["role"]
+THEME_SCHEME = VOCAB["theme"]
+
+STAKEHOLDER_CODES = {
+    StakeholderGroup.GOVERNMENT: "government",
+    StakeholderGroup.CIVIL_SOCIETY: "civil-society",
+    StakeholderGroup.PRIVATE_SECTOR: "private-sector",
+    StakeholderGroup.TECHNICAL_COMMUNITY: "technical-community",
+    StakeholderGroup.INTERGOVERNMENTAL_ORGANIZATION: "intergovernmental-organization",
+}
+REGION_CODES = {
+    RegionalGroup.AFRICAN: "african",
+    RegionalGroup.ASIA_PACIFIC: "asia-pacific",
+    RegionalGroup.EASTERN_EUROPEAN: "eastern-european",
+    RegionalGroup.GRULAC: "grulac",
+    RegionalGroup.WEOG: "weog",
+    RegionalGroup.INTERGOVERNMENTAL_ORGANIZATION: "intergovernmental-organization",
+}
+
+
+def slugify(text: str) -> str:
+    """ASCII, lower-case, hyphen-separated key: `Café Society` -> `cafe-society`."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+def stakeholder_iri(label: str):
+    """Concept IRI of a canonical stakeholder-group label."""
+    return VOCAB[f"stakeholder-group/{STAKEHOLDER_CODES[StakeholderGroup(label)]}"]
+
+
+def region_iri(label: str):
+    """Concept IRI of a canonical regional-group label."""
+    return VOCAB[f"regional-group/{REGION_CODES[RegionalGroup(label)]}"]
+
+
+def role_iri(role: str):
+    """Concept IRI of a role (`speaker` -> igfv:role/speaker)."""
+    return VOCAB[f"role/{Role(role).value.replace('_', '-')}"]
+
+
+def session_type_iri(session_type: str):
+    """Concept IRI of a session type (`open_forum` -> igfv:session-type/open-forum)."""
+    return VOCAB[f"session-type/{session_type.replace('_', '-')}"]
+
+
+def theme_iri(label: str):
+    """Concept IRI of a theme, keyed by its slug so spellings in case agree."""
+    return VOCAB[f"theme/{slugify(label)}"]
+
+
+def sdg_goal_iri(goal: int):
+    return SDG[str(goal)]
+
+
+def sdg_target_iri(target: str):
+    return SDG[target]
