@@ -24,7 +24,6 @@ import codecs
 import os
 import re
 import sys
-import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
@@ -44,8 +43,10 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16-le"),
     (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-# Control characters a real text file may carry (tab, line ends, form feed).
-_TEXT_CONTROLS = frozenset("\t\n\r\f\v")
+# Control characters (Unicode category Cc) other than the ones a real text
+# file carries: tab, line feed, vertical tab, form feed, carriage return.
+_BINARY_CONTROLS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # Above this share of other control characters a "text" is really binary data.
 _MAX_CONTROL_SHARE = 0.02
 # A "mostly UTF-8" file has at most this many stray legacy bytes.
@@ -343,7 +344,7 @@ def _decode_mostly_utf8(data: bytes) -> tuple[str, int] | None:
                 return None
             position += error.end
     text = "".join(parts)
-    utf8_non_ascii = sum(1 for ch in text if ord(ch) > 127) - stray
+    utf8_non_ascii = len(_NON_ASCII.findall(text)) - stray
     if utf8_non_ascii < max(stray, 1):
         return None
     return text, stray
@@ -369,7 +370,7 @@ def _declared_html_charset(data: bytes) -> str | None:
 
 def _reject_binary(name: str, text: str) -> None:
     """Raise SourceError when the decoded text is mostly control characters."""
-    controls = sum(1 for ch in text if ch not in _TEXT_CONTROLS and unicodedata.category(ch) == "Cc")
+    controls = len(_BINARY_CONTROLS.findall(text))
     if text and controls / len(text) > _MAX_CONTROL_SHARE:
         raise SourceError(name, "binary", f"not a text file: {controls} control characters in {len(text)}")
 
