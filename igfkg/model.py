@@ -119,6 +119,8 @@ class SessionRecord:
     key_takeaways: list[str] = field(default_factory=list)
     calls_to_action: list[str] = field(default_factory=list)
     organizing_organizations: list[str] = field(default_factory=list)
+    # Acronyms the page defines, e.g. {"NYU": "New York University"}.
+    organization_acronyms: dict[str, str] = field(default_factory=dict)
     participants: list[Participant] = field(default_factory=list)
     unnamed_participants: list[UnnamedParticipant] = field(default_factory=list)
     description: str | None = None

@@ -1,0 +1,255 @@
+"""The `igfkg` command line: each command is a few lines over the library
+function of the same name, so everything here is scriptable from Python."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from igfkg.vocab import DEFAULT_BASE
+
+DEFAULT_OUT = "out"
+
+
+def _graph_file(graph: str | None, out: str = DEFAULT_OUT) -> Path:
+    """The built graph a reading command works on (`out/igf.trig` by default)."""
+    path = Path(graph) if graph else Path(out) / "igf.trig"
+    if not path.exists():
+        raise click.ClickException(f"{path}: no built graph here; run `igfkg build` first (or pass --graph)")
+    return path
+
+
+def _load_store(graph: str | None):
+    from igfkg.store import read_dataset
+
+    path = _graph_file(graph)
+    try:
+        return read_dataset(path)
+    except (OSError, SyntaxError, ValueError) as error:
+        raise click.ClickException(f"{path}: cannot read graph: {error}") from error
+
+
+class _StderrProgress:
+    """A progress bar on stderr for the build's stages (only on a terminal)."""
+
+    def __init__(self) -> None:
+        self.bar = None
+        self.stage = None
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not sys.stderr.isatty():
+            return
+        if stage != self.stage:
+            self.close()
+            self.stage = stage
+            self.bar = click.progressbar(length=total, label=stage, file=sys.stderr)
+            self.bar.__enter__()
+        self.bar.update(done - self.bar.pos)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(None, None, None)
+            self.bar = None
+
+
+@click.group()
+@click.version_option(package_name="igfkg")
+def main() -> None:
+    """igfkg: build a knowledge graph of Internet Governance Forum sessions."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@click.option("--out", "out_dir", default=DEFAULT_OUT, show_default=True, help="Output folder.")
+@click.option("--base", default=DEFAULT_BASE, show_default=True, help="Base IRI of instance data.")
+@click.option("--aliases", type=click.Path(exists=True, dir_okay=False), help="Alias file (TOML) forcing or forbidding merges.")
+@click.option("--glob", help="File pattern when walking folders (default: *.txt, *.html, *.htm).")
+@click.option("--strict", is_flag=True, help="Treat parser warnings as failures.")
+@click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def build(paths, out_dir, base, aliases, glob, strict, no_validate, fmt) -> None:
+    """Parse, resolve, map and validate PATHS (default data/) into OUT/igf.ttl and OUT/igf.trig."""
+    from igfkg.build import build as run_build
+    from igfkg.resolve import read_aliases
+
+    try:
+        alias_rules = read_aliases(aliases) if aliases else None
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    progress = _StderrProgress()
+    result = run_build(list(paths) or None, out_dir, base=base, aliases=alias_rules, glob=glob,
+                       strict=strict, validate=not no_validate, progress=progress)
+    progress.close()
+    if fmt == "json":
+        click.echo(json.dumps(_build_summary(result), indent=2))
+    else:
+        _echo_build_summary(result)
+    if not result.ok:
+        sys.exit(1)
+
+
+def _build_summary(result) -> dict:
+    return {
+        "ok": result.ok,
+        "stats": result.stats,
+        "conforms": None if result.validation is None else result.validation.conforms,
+        "violations": 0 if result.validation is None else len(result.validation.violations),
+        "outputs": [str(p) for p in result.outputs],
+        "documents": [
+            {"source": o.source, "status": o.status, "reason": o.reason, "line": o.line,
+             "warnings": [{"line": w.line, "text": w.text, "reason": w.reason} for w in o.warnings],
+             "notes": o.notes}
+            for o in result.outcomes
+        ],
+    }
+
+
+def _echo_build_summary(result) -> None:
+    for outcome in result.outcomes:
+        where = f"{outcome.source}:{outcome.line}" if outcome.line else outcome.source
+        if outcome.status == "rejected":
+            click.echo(f"error: {where}: {outcome.reason}", err=True)
+        for warning in outcome.warnings:
+            click.echo(f"warning: {outcome.source}:{warning.line}: {warning.reason}: {warning.text!r}", err=True)
+        for note in outcome.notes:
+            click.echo(f"note: {outcome.source}: {note}", err=True)
+    counts = {s: sum(o.status == s for o in result.outcomes) for s in ("built", "built with warnings", "rejected")}
+    click.echo(f"documents: {len(result.outcomes)} ({counts['built']} built, "
+               f"{counts['built with warnings']} built with warnings, {counts['rejected']} rejected)")
+    for key in ("sessions", "persons", "organizations", "participations", "triples"):
+        click.echo(f"{key}: {result.stats[key]}")
+    if result.validation is None:
+        click.echo("SHACL: not run")
+    else:
+        v = result.validation
+        click.echo(f"SHACL: {'conforms' if v.conforms else 'does not conform'} "
+                   f"({len(v.violations)} violations, {len(v.results) - len(v.violations)} warnings)")
+    for path in result.outputs:
+        click.echo(f"wrote {path}")
+    if not result.records:
+        click.echo("error: no document could be built; nothing written", err=True)
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "json"]), default="jsonl", show_default=True)
+@click.option("--explain", is_flag=True, help="Show, line by line, which rule read which line into which field.")
+def parse(files, fmt, explain) -> None:
+    """Print the parsed record of each FILE ("-" for standard input)."""
+    from igfkg.model import NotASessionPage
+    from igfkg.parse import explain_session
+    from igfkg.sources import SourceError, iter_source_paths, read_source, read_stdin
+
+    failed = False
+    try:
+        paths = list(iter_source_paths(files))
+    except SourceError as error:
+        raise click.ClickException(str(error)) from error
+    records = []
+    for path in paths:
+        try:
+            source = read_stdin(sys.stdin.buffer) if path == "-" else read_source(path)
+            record, steps = explain_session(source.text, source.path)
+        except (SourceError, NotASessionPage) as error:
+            click.echo(f"error: {error}", err=True)
+            failed = True
+            continue
+        if explain:
+            click.echo(f"# {record.source}")
+            for step in steps:
+                click.echo(f"{step.line:>5}  {step.rule:<48} -> {step.field:<28} {step.text[:80]}")
+        elif fmt == "jsonl":
+            click.echo(json.dumps(record.to_json(), ensure_ascii=False))
+        else:
+            records.append(record.to_json())
+    if fmt == "json" and not explain:
+        click.echo(json.dumps(records, ensure_ascii=False, indent=2))
+    if failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--graph", help="Graph file (default out/igf.trig).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def stats(graph, fmt) -> None:
+    """Counts: documents, sessions, persons, organizations, participations, triples."""
+    from igfkg.store import graph_stats
+
+    counts = graph_stats(_load_store(graph))
+    if fmt == "json":
+        click.echo(json.dumps(counts, indent=2))
+    else:
+        for key, value in counts.items():
+            click.echo(f"{key}: {value}")
+
+
+@main.command()
+@click.option("--graph", help="Graph file (default out/igf.trig).")
+@click.option("--format", "fmt", type=click.Choice(["ttl", "nt", "nq", "jsonld", "trig", "rdfxml"]), default="ttl", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write here (atomically) instead of stdout.")
+def export(graph, fmt, output) -> None:
+    """The graph in a standard syntax (quad syntaxes keep one graph per document)."""
+    from igfkg.store import serialize, write_serialization
+
+    store = _load_store(graph)
+    if output:
+        write_serialization(store, fmt, output)
+    else:
+        sys.stdout.buffer.write(serialize(store, fmt))
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@click.option("--aliases", type=click.Path(exists=True, dir_okay=False), help="Alias file (TOML).")
+@click.option("--report", "show_report", is_flag=True, default=True, help="List merges, near misses and overrides.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def resolve(paths, aliases, show_report, fmt) -> None:
+    """Resolve the people and organizations of PATHS (default data/) and report why."""
+    from dataclasses import asdict
+
+    from igfkg.build import default_paths, read_corpus
+    from igfkg.resolve import format_resolution_report, read_aliases
+    from igfkg.resolve import resolve as run_resolve
+
+    try:
+        alias_rules = read_aliases(aliases) if aliases else None
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
+    records, outcomes = read_corpus(list(paths) or default_paths())
+    for outcome in outcomes:
+        if outcome.status == "rejected":
+            click.echo(f"error: {outcome.source}: {outcome.reason}", err=True)
+    resolution = run_resolve(records, alias_rules)
+    if fmt == "json":
+        click.echo(json.dumps({
+            "persons": [asdict(p) for p in resolution.persons.values()],
+            "organizations": [asdict(o) for o in resolution.organizations.values()],
+            "near_misses": [asdict(m) for m in resolution.near_misses],
+            "overrides_fired": sorted(set(resolution.overrides_fired)),
+        }, indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_resolution_report(resolution), nl=False)
+
+
+@main.command()
+@click.argument("graph", required=False)
+@click.option("--shapes", type=click.Path(exists=True, dir_okay=False), help="Shapes file (default shapes/igf.shacl.ttl).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def validate(graph, shapes, fmt) -> None:
+    """SHACL report on GRAPH (default out/igf.trig)."""
+    from dataclasses import asdict
+
+    from igfkg.validate import load_shapes, validate_store
+
+    report = validate_store(_load_store(graph), load_shapes(shapes))
+    if fmt == "json":
+        click.echo(json.dumps({"conforms": report.conforms, "results": [asdict(r) for r in report.results]}, indent=2))
+    else:
+        for result in report.results:
+            click.echo(f"{result.severity}: {result.focus}: {result.message} [{result.shape}]")
+        click.echo("conforms" if report.conforms else f"does not conform: {len(report.violations)} violations")
+    if not report.conforms:
+        sys.exit(1)

@@ -1,0 +1,185 @@
+"""Headings and the list-like sections under them: policy questions, key
+takeaways, calls to action, SDG goals and targets.
+"""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+from igfkg.model import Role
+from igfkg.names import fold
+from igfkg.parse.labels import is_sdg_target, sdg_goal_for_title
+
+_DEADLINE = re.compile(r"\(\s*\*?\s*deadline[^)]*\)", re.IGNORECASE)
+
+ROLE_HEADINGS = {
+    Role.ORGANIZER: ["organizer", "organizers", "organizer s", "organiser", "organisers", "organiser s",
+                     "co organizers", "co organisers", "organizing team", "organising team"],
+    Role.SPEAKER: ["speaker", "speakers", "speaker s", "additional speakers", "panelists", "panellists",
+                   "panelist s", "discussants", "speakers and panelists", "invited speakers"],
+    Role.ONSITE_MODERATOR: ["onsite moderator", "on site moderator", "moderator", "moderators",
+                            "moderator s", "in person moderator", "onsite moderator s",
+                            "facilitator", "facilitators"],
+    Role.ONLINE_MODERATOR: ["online moderator", "online moderators", "online moderator s",
+                            "remote moderator", "remote moderators"],
+    Role.RAPPORTEUR: ["rapporteur", "rapporteurs", "rapporteur s"],
+}
+SECTION_HEADINGS = {
+    "policy": ["policy question s", "policy questions", "policy question"],
+    "outcomes": ["expected outcomes", "expected outcome"],
+    "description": ["description", "session description", "about this session", "issue description",
+                    "background", "abstract"],
+    "sdgs": ["sdgs", "sdg", "sustainable development goals", "sdg goals", "relevant sdgs",
+             "sdgs and targets"],
+    "report": ["report", "session report", "summary report", "session summary"],
+    "agenda": ["agenda", "session agenda", "programme", "program"],
+    "themes": ["themes", "theme", "sub theme", "subtheme", "tags", "issues", "main theme"],
+    "prose": ["format description", "hybrid format", "online participation", "targets",
+              "discussion facilitation", "content of the session", "relevance to internet governance",
+              "relevance to theme", "organizing organizations", "intended agenda"],
+    "footer": ["contact information", "united nations", "secretariat of the internet governance forum",
+               "secretariat of the internet governance forum igf", "villa le bocage", "follow us",
+               "igf secretariat", "copyright"],
+}
+_TAKEAWAYS = re.compile(r"^(?:\d+\s+)?key\s+take\s*-?aways?\b", re.IGNORECASE)
+_CALLS = re.compile(r"^(?:\d+\s+)?calls?\s*-?\s*to\s*-?\s*action(?:\s+points?)?\b", re.IGNORECASE)
+_REPORT = re.compile(r"^session\s+report\b", re.IGNORECASE)
+_AGENDA = re.compile(r"^agenda\s*(?:\([^)]{0,20}\))?\s*:?\s*$", re.IGNORECASE)
+_SUBHEADING = re.compile(
+    r"^(?:(?:part|panel|segment|topic|round|block)\s+\d+\b.*|keynote(?:\s+speech|\s+address)?|"
+    r"(?:opening|closing|concluding|welcome|introductory)\s+(?:remarks|statement|session)|"
+    r"introduction|q\s*&\s*a|open\s+discussion|interactive\s+discussion|wrap[- ]up)\s*:?$",
+    re.IGNORECASE,
+)
+_PREFIX_HEADINGS = [
+    (re.compile(r"^(?:format\s+description|hybrid\s+format|online\s+participation|targets)\s*:", re.I), "prose"),
+    (re.compile(r"^what\s+will\s+participants\s+gain\b[^?]*\??", re.I), "prose"),
+    (re.compile(r"^(?:session\s+)?description\s*:", re.I), "description"),
+    (re.compile(r"^expected\s+outcomes?\s*:", re.I), "outcomes"),
+    (re.compile(r"^policy\s+questions?(?:\s*\(s\))?\s*:", re.I), "policy"),
+]
+
+
+def heading_key(line: str) -> str:
+    """Comparable form of a heading: folded, deadlines and punctuation dropped."""
+    text = _DEADLINE.sub("", line)
+    return re.sub(r"[^a-z0-9]+", " ", fold(text)).strip()
+
+
+_ROLE_BY_KEY = {key: role.value for role, keys in ROLE_HEADINGS.items() for key in keys}
+_SECTION_BY_KEY = {key: kind for kind, keys in SECTION_HEADINGS.items() for key in keys}
+
+
+def classify_heading(line: str) -> tuple[str, str | None] | None:
+    """('role', role) for a role heading, ('section', kind) for a section
+    heading, ('subheading', None) for an agenda part; None otherwise."""
+    if len(line) > 120:
+        return None
+    key = heading_key(line)
+    if key in _ROLE_BY_KEY:
+        return "role", _ROLE_BY_KEY[key]
+    if key in _SECTION_BY_KEY:
+        return "section", _SECTION_BY_KEY[key]
+    if _TAKEAWAYS.match(line):
+        return "section", "takeaways"
+    if _CALLS.match(line):
+        return "section", "calls"
+    if _REPORT.match(line):
+        return "section", "report"
+    if _AGENDA.match(line):
+        return "section", "agenda"
+    if _SUBHEADING.match(line):
+        return "subheading", None
+    return None
+
+
+def classify_prefix_heading(line: str) -> tuple[str, str] | None:
+    """A heading followed by text on the same line: (kind, the text after it)."""
+    for pattern, kind in _PREFIX_HEADINGS:
+        if match := pattern.match(line):
+            return kind, line[match.end():].strip()
+    return None
+
+
+# `1) `, `2. `, `3.Governance`: an item number not followed by a digit (so `9.5` is no item).
+_ITEM_NUMBER = re.compile(r"(?:^|(?<=\s))(?P<n>\d{1,2})\s*[.)](?!\d)\s*")
+
+
+def split_numbered_items(text: str) -> list[str] | None:
+    """Split `1) a 2) b 3) c` into its items, numbers running 1, 2, 3...;
+    None when the text is not such a list.
+
+    >>> split_numbered_items("1. What? 2.Why? 3. How?")
+    ['What?', 'Why?', 'How?']
+    """
+    starts: list[tuple[int, int]] = []
+    expected = 1
+    for match in _ITEM_NUMBER.finditer(text):
+        if int(match["n"]) == expected:
+            starts.append((match.start(), match.end()))
+            expected += 1
+    if len(starts) < 2 or starts[0][0] != 0:
+        return None
+    items = []
+    for i, (_, begin) in enumerate(starts):
+        end = starts[i + 1][0] if i + 1 < len(starts) else len(text)
+        item = text[begin:end].strip()
+        if item:
+            items.append(item)
+    return items
+
+
+_LEADING_NUMBER = re.compile(r"^(?:\d{1,2}\s*[.)]|[-•*·–])\s*")
+
+
+def list_items(lines: list[str]) -> list[str]:
+    """The items of a takeaways or calls-to-action section. Numbered or
+    bulleted lines start an item; in a numbered list, an unnumbered line
+    continues the item before it; otherwise each line is an item."""
+    numbered = any(_LEADING_NUMBER.match(line) for line in lines)
+    items: list[str] = []
+    for line in lines:
+        line = _DEADLINE.sub("", line).strip()
+        if not line:
+            continue
+        inline = split_numbered_items(line)
+        if inline:
+            items.extend(inline)
+        elif _LEADING_NUMBER.match(line):
+            items.append(_LEADING_NUMBER.sub("", line, count=1).strip())
+        elif numbered and items:
+            items[-1] = f"{items[-1]} {line}"
+        else:
+            items.append(line)
+    return [item for item in items if item]
+
+
+def merge_similar(items: list[str], *, threshold: float = 0.85) -> list[str]:
+    """Drop items that repeat an earlier one with small wording changes
+    (the IGF pages print key takeaways twice: in the report and under the
+    deadline heading)."""
+    kept: list[str] = []
+    for item in items:
+        key = fold(item)
+        if not any(SequenceMatcher(None, key, fold(k)).ratio() >= threshold for k in kept):
+            kept.append(item)
+    return kept
+
+
+_SDG_GOAL = re.compile(r"^(?:goal|sdg)?\s*(?P<n>\d{1,2})\s*[.:\-–]\s*(?P<title>[A-Za-z][^:]{2,80})$", re.IGNORECASE)
+_SDG_TARGET = re.compile(r"^(?:target\s+)?(?P<code>\d{1,2}\.(?:\d{1,2}|[a-z]))\.?$", re.IGNORECASE)
+
+
+def read_sdg_goal(line: str) -> int | None:
+    """`9. Industry, Innovation and Infrastructure` or `GOAL 16: Peace, ...` -> goal number."""
+    if match := _SDG_GOAL.match(line):
+        return sdg_goal_for_title(int(match["n"]), match["title"].strip(" ."))
+    return None
+
+
+def read_sdg_target(line: str) -> str | None:
+    """A line holding only a target code (`9.5`, `1.b`) -> that code."""
+    if (match := _SDG_TARGET.match(line)) and is_sdg_target(match["code"].lower()):
+        return match["code"].lower()
+    return None

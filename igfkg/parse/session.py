@@ -1,0 +1,672 @@
+"""`parse_session`: the text of one IGF session page -> `SessionRecord`.
+
+The page is read as a sequence of lines. A walk over them keeps the state a
+reader keeps: which role heading is in force, which section we are in, how
+many blank lines came before (two or more end a block of people, which is
+how a page shows a heading its text lost). Each line is read by the first
+rule that accepts it; `explain_session` lists which rule read which line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+from igfkg.model import (
+    ROLE_ORDER, NotASessionPage, Participant, ParseWarning, Role, SessionRecord,
+    UnnamedParticipant,
+)
+from igfkg.names import bag_key, fold, one_token_typo
+from igfkg.parse.header import read_date_line, read_format_line, read_room_label, read_title
+from igfkg.parse.labels import normalize_regional_group, normalize_stakeholder_group
+from igfkg.parse.organizations import read_organizing_line, strip_acronym
+from igfkg.parse.people import (
+    PersonMention, UnnamedMention, clean_name, looks_like_person_name, read_person,
+)
+from igfkg.parse.sections import (
+    classify_heading, classify_prefix_heading, list_items, merge_similar, read_sdg_goal,
+    read_sdg_target, split_numbered_items,
+)
+
+MAX_LINES = 20_000
+MAX_LINE_LENGTH = 100_000
+
+
+@dataclass
+class Line:
+    number: int  # 1-based
+    start: int  # offset of the first non-space character in the source text
+    text: str  # stripped
+
+
+def split_lines(text: str) -> list[Line]:
+    """Lines with 1-based numbers and their offsets into `text` (any line ends)."""
+    lines = []
+    offset = 0
+    for number, raw in enumerate(text.splitlines(keepends=True), 1):
+        body = raw.rstrip("\r\n\u2028\u2029\x0b\x0c\x1c\x1d\x1e\x85")
+        stripped = body.strip(" \t\u00a0\u200b\ufeff")
+        lead = len(body) - len(body.lstrip(" \t\u00a0\u200b\ufeff"))
+        lines.append(Line(number, offset + lead, stripped))
+        offset += len(raw)
+    return lines
+
+
+@dataclass
+class Step:
+    """How one line was read, for `igfkg parse --explain`."""
+
+    line: int
+    rule: str
+    field: str
+    text: str
+
+
+@dataclass
+class _Entry:
+    """A person or unnamed role holder read from one line."""
+
+    mention: PersonMention | UnnamedMention
+    line: Line
+    role: str | None
+    rule: str | None  # the inference rule when no heading or label stated the role
+    block: int
+    leading: bool = False  # an unlabelled block before any role was seen
+
+
+_ROLE_LABEL = re.compile(
+    r"(?P<label>(?:(?:on-?site\s+|online\s+|remote\s+)?moderator|co-?organi[sz]er|organi[sz]er|speaker|"
+    r"panel+ist|rapporteur|proposer'?s?(?:\s+name)?|co-?proposer'?s?(?:\s+name)?)s?"
+    r"(?:\s*\(s\))?(?:\s+(?:and|&|/)\s+(?:(?:on-?site\s+|online\s+)?moderator|organi[sz]er|speaker|rapporteur)s?)?)"
+    r"\s*(?P<n>\d{1,3})?\s*:",
+    re.IGNORECASE,
+)
+_ATTRIBUTE_LABEL = re.compile(
+    r"(?P<label>organi[sz]ational\s+affiliation|affiliation|organi[sz]ation|stakeholder(?:\s+group)?|"
+    r"regional\s+group|region)\s*:",
+    re.IGNORECASE,
+)
+_ANY_LABEL = re.compile(f"{_ROLE_LABEL.pattern}|{_ATTRIBUTE_LABEL.pattern.replace('(?P<label>', '(?P<attr>')}", re.IGNORECASE)
+_QUALIFIER = re.compile(r"\s*\((?:main|sub|lead|co|online|onsite|on-site|remote|tbc|tbd|invited|confirmed)\)", re.IGNORECASE)
+_NAME_LIST_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
+_SPEAKERS_IN_TEXT = re.compile(
+    r"\b(?:the\s+)?(?:speakers|panel+ists|discussants)\s+(?:are|will\s+be|include)\s*:?\s*(?P<list>[^.]{5,400})",
+    re.IGNORECASE,
+)
+_RAPPORTEURS_IN_TEXT = re.compile(r"\brapporteurs?\s*:\s*(?P<list>[^.]{3,200})", re.IGNORECASE)
+_MENTION_PAREN_PAIR = re.compile(r"\((?P<name>[^(),:]{3,60}),\s*(?P<org>[^()]{2,100})\)")
+_MENTION_NAME_PAREN = re.compile(r"(?P<name>[^\W\d_][\w’'.-]*(?:\s+[^\W\d_][\w’'.-]*){1,3})\s*\((?P<org>[^()]{2,100})\)")
+_CHECK_IN = re.compile(r"check[- ]?in|add (?:this )?(?:session )?to (?:your|my) schedule", re.IGNORECASE)
+_SENTENCE = re.compile(r"[.!?]\s+[A-Z]")
+
+
+def _role_of_label(label: str) -> list[str]:
+    """Roles named by a line label: `Moderator and Organizer` -> both."""
+    roles = []
+    for part in re.split(r"\s+(?:and|&|/)\s+", label.lower()):
+        if "online" in part or "remote" in part:
+            roles.append(Role.ONLINE_MODERATOR.value)
+        elif "moderator" in part:
+            roles.append(Role.ONSITE_MODERATOR.value)
+        elif "organi" in part or "proposer" in part:
+            roles.append(Role.ORGANIZER.value)
+        elif "speaker" in part or "panel" in part:
+            roles.append(Role.SPEAKER.value)
+        elif "rapporteur" in part:
+            roles.append(Role.RAPPORTEUR.value)
+    return roles
+
+
+def _next_role(role: str | None) -> str | None:
+    if role is None:
+        return None
+    order = [r.value for r in ROLE_ORDER]
+    index = order.index(role)
+    return order[index + 1] if index + 1 < len(order) else None
+
+
+@dataclass
+class _Walk:
+    """State of the walk over one page's lines."""
+
+    lines: list[Line]
+    record: SessionRecord
+    steps: list[Step] = field(default_factory=list)
+    entries: list[_Entry] = field(default_factory=list)
+    sections: list[tuple[str, list[Line]]] = field(default_factory=list)
+    prose: list[Line] = field(default_factory=list)
+    block: int = 0
+    role_heading: str | None = None  # role heading in force in this block
+    last_role: str | None = None
+    people_zone: bool = False
+    section: str | None = None
+    block_role: dict[int, tuple[str | None, str | None]] = field(default_factory=dict)
+    label_group: list[_Entry] = field(default_factory=list)
+    pending_attributes: dict[str, str] = field(default_factory=dict)
+    acronyms: dict[str, str] = field(default_factory=dict)
+
+    def step(self, line: Line, rule: str, field_name: str) -> None:
+        self.steps.append(Step(line.number, rule, field_name, line.text))
+
+    def warn(self, line: Line, reason: str) -> None:
+        self.record.warnings.append(ParseWarning(line.number, line.text[:300], reason))
+        self.steps.append(Step(line.number, "warning", "warnings", line.text))
+
+
+def parse_session(text: str, source: str = "<text>") -> SessionRecord:
+    """Read one IGF session page.
+
+    Raises `NotASessionPage` (naming the source) when the text holds no
+    session facts at all; never any other exception.
+
+    >>> record = parse_session("IGF 2023 WS #1 Title\\n\\nSpeaker 1: Jane Doe, Civil Society, African Group\\n")
+    >>> record.participants[0].name, record.participants[0].regional_group
+    ('Jane Doe', 'African Group')
+    """
+    return explain_session(text, source)[0]
+
+
+def explain_session(text: str, source: str = "<text>") -> tuple[SessionRecord, list[Step]]:
+    """`parse_session`, also returning which rule read which line."""
+    sha = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    record = SessionRecord(source=source, sha256=sha)
+    if not text.strip():
+        raise NotASessionPage(source, "the file is empty")
+    lines = split_lines(text)
+    if len(lines) > MAX_LINES:
+        raise NotASessionPage(source, f"{len(lines)} lines is more than a session page holds (limit {MAX_LINES})")
+    if long := next((ln for ln in lines if len(ln.text) > MAX_LINE_LENGTH), None):
+        raise NotASessionPage(source, f"a line of {len(long.text)} characters (limit {MAX_LINE_LENGTH})", long.number)
+    walk = _Walk(lines, record)
+    body_start = _read_header(walk)
+    _read_body(walk, body_start)
+    _assign_leading_blocks(walk)
+    _collect_people(walk)
+    _attach_mentions_in_text(walk)
+    _read_sections(walk)
+    _record_acronyms(walk)
+    if not _has_session_facts(record, walk):
+        raise NotASessionPage(source, "no IGF session facts found (no title, date, people or session sections)")
+    return record, sorted(walk.steps, key=lambda s: s.line)
+
+
+def _read_header(walk: _Walk) -> int:
+    """Title, date, room and the unlabelled lines under them (themes,
+    organizing organizations, questions). Returns the index where the body starts."""
+    lines, record = walk.lines, walk.record
+    i = 0
+    while i < len(lines) and (not lines[i].text or lines[i].text.lower() == "session"
+                              or (_CHECK_IN.search(lines[i].text) and len(lines[i].text) < 200)):
+        if lines[i].text:
+            walk.step(lines[i], "page-preamble", "-")
+        i += 1
+    seen_header = False
+    if i < len(lines) and (title := read_title(lines[i].text)):
+        record.year, record.session_type, record.number = title.year, title.session_type, title.number
+        record.title = title.title
+        walk.step(lines[i], "title-line", "title/year/session_type/number")
+        seen_header = True
+        i += 1
+        nxt = lines[i] if i < len(lines) else None
+        after = lines[i + 1] if i + 1 < len(lines) else None
+        if (nxt and nxt.text and after is not None and (not after.text or read_date_line(after.text))
+                and not read_date_line(nxt.text) and _is_plain_text(nxt.text) and len(nxt.text) < 150):
+            record.title = f"{record.title} {nxt.text}".strip() if record.title else nxt.text
+            walk.step(nxt, "title-continuation", "title")
+            i += 1
+    # The date line comes within the first few non-blank lines.
+    j, looked = i, 0
+    while j < len(lines) and looked < 4:
+        if lines[j].text:
+            looked += 1
+            if date := read_date_line(lines[j].text):
+                record.start, record.end = date.start_utc, date.end_utc
+                record.local_start, record.local_end = date.local_start, date.local_end
+                if date.duration_min:
+                    record.duration_min = date.duration_min
+                if date.format:
+                    record.format = date.format
+                if record.year is None:
+                    record.year = int((date.start_utc or date.local_start)[:4])
+                walk.step(lines[j], "date-line", "start/end")
+                seen_header = True
+                i = j + 1
+                if i < len(lines) and lines[i].text and len(lines[i].text) <= 80 and _is_plain_text(lines[i].text):
+                    record.room = lines[i].text
+                    walk.step(lines[i], "line-after-date-is-room", "room")
+                    i += 1
+                break
+        j += 1
+    if record.room is None and i < len(lines) and (room := read_room_label(lines[i].text)):
+        record.room = room
+        walk.step(lines[i], "room-label", "room")
+        seen_header = True
+        i += 1
+    if not seen_header:
+        return i
+    # Unlabelled short lines under the header: themes, questions, organizing organizations.
+    while i < len(lines):
+        line = lines[i]
+        if line.text:
+            if (len(line.text) > 300 or classify_heading(line.text) or classify_prefix_heading(line.text)
+                    or _ROLE_LABEL.match(line.text) or read_format_line(line.text)
+                    or _reads_as_person(line.text) or read_sdg_goal(line.text)):
+                break
+            if line.text.endswith("?") or ("?" in line.text and len(line.text) > 100):
+                record.policy_questions.append(line.text)
+                walk.step(line, "question-under-title", "policy_questions")
+            elif len(line.text) > 150 or _SENTENCE.search(line.text):
+                break
+            elif orgs := read_organizing_line(line.text, walk.acronyms):
+                _add_unique(record.organizing_organizations, orgs)
+                walk.step(line, "organization-under-title", "organizing_organizations")
+            else:
+                _add_unique(record.themes, [line.text])
+                walk.step(line, "short-line-under-title-is-theme", "themes")
+        i += 1
+    return i
+
+
+def _is_plain_text(text: str) -> bool:
+    return not (classify_heading(text) or classify_prefix_heading(text) or _ROLE_LABEL.match(text)
+                or read_format_line(text) or _reads_as_person(text))
+
+
+def _reads_as_person(text: str) -> bool:
+    mention = read_person(text)
+    return isinstance(mention, PersonMention) and mention.shape != "bare-name" or (
+        isinstance(mention, UnnamedMention) and mention.shape == "delegate")
+
+
+def _add_unique(target: list[str], values: list[str]) -> None:
+    for value in values:
+        if value and fold(value) not in {fold(v) for v in target}:
+            target.append(value)
+
+
+def _read_body(walk: _Walk, start: int) -> None:
+    blank_run = 0
+    for line in walk.lines[start:]:
+        if not line.text:
+            blank_run += 1
+            continue
+        if blank_run >= 2 or (blank_run >= 1 and walk.label_group):
+            walk.label_group, walk.pending_attributes = [], {}
+        if blank_run >= 2:
+            walk.block += 1
+            walk.role_heading = None
+        blank_run = 0
+        if walk.section == "footer":
+            walk.step(line, "site-footer", "-")
+            continue
+        _read_body_line(walk, line)
+
+
+def _read_body_line(walk: _Walk, line: Line) -> None:
+    text = line.text
+    if heading := classify_heading(text):
+        kind, value = heading
+        walk.label_group, walk.pending_attributes = [], {}
+        if kind == "role":
+            walk.block += 1
+            walk.role_heading = walk.last_role = value
+            walk.people_zone, walk.section = True, None
+            walk.step(line, "role-heading", value)
+        elif kind == "section":
+            walk.section = value
+            walk.role_heading = None
+            walk.people_zone = value == "agenda"
+            walk.sections.append((value, []))
+            walk.step(line, "section-heading", value)
+        else:
+            walk.step(line, "agenda-subheading", "-")
+        return
+    if prefix := classify_prefix_heading(text):
+        kind, rest = prefix
+        walk.section, walk.role_heading, walk.people_zone = kind, None, False
+        walk.sections.append((kind, [Line(line.number, line.start + len(text) - len(rest), rest)] if rest else []))
+        walk.step(line, "inline-heading", kind)
+        if kind == "prose":
+            walk.prose.append(line)
+        return
+    if _ANY_LABEL.search(text) and _read_labelled_line(walk, line):
+        return
+    if fmt := read_format_line(text):
+        if fmt.format:
+            walk.record.format = fmt.format
+        if fmt.duration_min:
+            walk.record.duration_min = fmt.duration_min
+        walk.section = "duration" if fmt.format is None and fmt.duration_min is None else walk.section
+        walk.step(line, "format-line", "format/duration_min")
+        return
+    if walk.section == "duration" and text.isdigit():
+        walk.record.duration_min = int(text)
+        walk.section = None
+        walk.step(line, "duration-value", "duration_min")
+        return
+    if (goal := read_sdg_goal(text)) is not None:
+        _add_unique_int(walk.record.sdg_goals, goal)
+        walk.people_zone = False
+        walk.step(line, "sdg-goal-line", "sdg_goals")
+        return
+    if target := read_sdg_target(text):
+        if target not in walk.record.sdg_targets:
+            walk.record.sdg_targets.append(target)
+        walk.step(line, "sdg-target-line", "sdg_targets")
+        return
+    if walk.section in ("takeaways", "calls", "report", "policy", "description", "outcomes"):
+        walk.sections[-1][1].append(line)
+        if walk.section in ("report", "description"):
+            walk.prose.append(line)
+        walk.step(line, f"in-{walk.section}-section", walk.section)
+        return
+    if _read_person_line(walk, line):
+        return
+    if items := split_numbered_items(text):
+        if sum(item.rstrip().endswith("?") for item in items) * 2 > len(items):
+            walk.record.policy_questions.extend(items)
+            walk.step(line, "numbered-questions-are-policy-questions", "policy_questions")
+            return
+    if walk.section is None and not walk.entries and (orgs := read_organizing_line(text, walk.acronyms)):
+        _add_unique(walk.record.organizing_organizations, orgs)
+        walk.step(line, "organization-line-before-people", "organizing_organizations")
+        return
+    if walk.section in ("sdgs", "themes") and len(text) < 120 and walk.section == "themes":
+        _add_unique(walk.record.themes, [text])
+        walk.step(line, "line-under-themes-heading", "themes")
+        return
+    walk.prose.append(line)
+    if walk.role_heading or (walk.people_zone and len(text) < 120):
+        walk.warn(line, f"line in a people block (role {walk.role_heading or 'unknown'}) matched no person shape")
+    elif _looks_like_unread_person(text):
+        walk.warn(line, "line names a stakeholder group or region but matched no person shape")
+    else:
+        walk.people_zone = False
+        walk.step(line, "prose", "-")
+
+
+def _add_unique_int(target: list[int], value: int) -> None:
+    if value not in target:
+        target.append(value)
+
+
+def _looks_like_unread_person(text: str) -> bool:
+    if len(text) > 200 or "," not in text:
+        return False
+    parts = [p.strip() for p in text.split(",")]
+    return any(normalize_stakeholder_group(p) or normalize_regional_group(p, strict=True) for p in parts)
+
+
+def _read_person_line(walk: _Walk, line: Line) -> bool:
+    """An unlabelled line read as a person; its role comes from the heading
+    in force, or is inferred from where the block stands."""
+    mention = read_person(line.text, labelled_role=walk.role_heading)
+    if mention is None:
+        return False
+    strong = isinstance(mention, UnnamedMention) or mention.shape not in ("bare-name", "name-paren-org")
+    if not strong and not (walk.role_heading or walk.people_zone or walk.section == "agenda"):
+        return False
+    if isinstance(mention, UnnamedMention) and mention.shape == "groups-only" and not walk.role_heading:
+        return False
+    if walk.role_heading:
+        role, rule = walk.role_heading, None
+    elif walk.section == "agenda" or (isinstance(mention, PersonMention) and mention.shape == "name-title-organization"):
+        role, rule = Role.SPEAKER.value, "person-with-job-title-in-agenda-is-speaker"
+    elif walk.block in walk.block_role:
+        role, rule = walk.block_role[walk.block]
+    elif walk.last_role is None:
+        role, rule = None, None  # decided once all leading blocks are known
+    else:
+        role = _next_role(walk.last_role)
+        previous = walk.last_role
+        rule = f"unlabelled-block-after-{previous.replace('_', '-')}-is-{role.replace('_', '-')}" if role else None
+        if role is None:
+            walk.warn(line, "person line after the rapporteur with no heading: role unknown")
+            return True
+        walk.last_role = role
+    walk.block_role.setdefault(walk.block, (role, rule))
+    walk.entries.append(_Entry(mention, line, role, rule, walk.block, leading=role is None))
+    walk.people_zone = True
+    walk.step(line, f"person-line:{getattr(mention, 'shape', '')}", role or "(leading block)")
+    return True
+
+
+def _read_labelled_line(walk: _Walk, line: Line) -> bool:
+    """`Organizer 1: Name, Org`, `Moderator and Organizer: A (main), B (sub)
+    Stakeholder: Government Regional Group: Asia-Pacific` and their kin."""
+    text = line.text
+    matches = list(_ANY_LABEL.finditer(text))
+    if not matches or matches[0].start() != 0:
+        return False
+    read_any = False
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+        value = text[match.end():end].strip()
+        value_start = line.start + match.end() + (len(text[match.end():end]) - len(text[match.end():end].lstrip()))
+        if match["attr"]:
+            _apply_attribute(walk, match["attr"].lower(), value)
+            read_any = True
+            continue
+        roles = _role_of_label(match["label"])
+        if not roles:
+            continue
+        read_any = True
+        proposer = "proposer" in match["label"].lower()
+        walk.last_role = roles[-1] if not proposer else (walk.last_role or roles[0])
+        walk.people_zone = True
+        if not value:
+            walk.role_heading = roles[0]
+            walk.block += 1
+            walk.step(line, "role-label-as-heading", roles[0])
+            continue
+        mentions = _read_label_value(value, roles[0])
+        if not mentions:
+            walk.warn(line, f"'{match['label']}' line: no person could be read from the value")
+            continue
+        for mention, offset in mentions:
+            sub_line = Line(line.number, value_start + offset - (mention.name_offset if isinstance(mention, PersonMention) else 0), value[offset:])
+            for role in roles:
+                entry = _Entry(mention, sub_line, role, "proposer-is-organizer" if proposer else None, walk.block)
+                walk.entries.append(entry)
+                walk.label_group.append(entry)
+        _apply_pending(walk)
+        walk.step(line, "labelled-person-line", "/".join(roles))
+    return read_any
+
+
+def _read_label_value(value: str, role: str) -> list[tuple[PersonMention | UnnamedMention, int]]:
+    """The people in a label's value: one person line, or a list of names."""
+    unqualified = _QUALIFIER.sub("", value)
+    single = read_person(unqualified, labelled_role=role)
+    if single is not None and not (isinstance(single, PersonMention) and single.shape == "bare-name"
+                                   and _NAME_LIST_SPLIT.search(unqualified)):
+        return [(single, 0)]
+    names = [n for n in _NAME_LIST_SPLIT.split(unqualified) if n.strip()]
+    if len(names) >= 2 and all(looks_like_person_name(clean_name(n)) for n in names):
+        result = []
+        for name in names:
+            cleaned = clean_name(name)
+            offset = max(value.find(cleaned), 0)
+            result.append((PersonMention(cleaned, shape="name-list", name_offset=0), offset))
+        return result
+    return [(single, 0)] if single is not None else []
+
+
+def _apply_attribute(walk: _Walk, label: str, value: str) -> None:
+    if label.startswith("stakeholder"):
+        key, normalized = "stakeholder_group", normalize_stakeholder_group(value)
+    elif label.startswith("region"):
+        key, normalized = "regional_group", normalize_regional_group(value)
+    else:
+        key, normalized = "affiliation", value.strip(" ,.;") or None
+    if normalized:
+        walk.pending_attributes[key] = normalized
+        _apply_pending(walk)
+
+
+def _apply_pending(walk: _Walk) -> None:
+    for entry in walk.label_group:
+        for key, value in walk.pending_attributes.items():
+            if isinstance(entry.mention, PersonMention) and getattr(entry.mention, key) is None:
+                setattr(entry.mention, key, value)
+
+
+def _assign_leading_blocks(walk: _Walk) -> None:
+    """Unlabelled blocks of people before any role: the IGF page template
+    lists organizers then speakers, so with two or more such blocks the
+    first is the organizers; a single block is the speakers."""
+    blocks = sorted({e.block for e in walk.entries if e.leading})
+    for entry in walk.entries:
+        if not entry.leading:
+            continue
+        if len(blocks) >= 2 and entry.block == blocks[0]:
+            entry.role, entry.rule = Role.ORGANIZER.value, "first-of-several-unlabelled-blocks-is-organizers"
+        elif len(blocks) >= 2:
+            entry.role, entry.rule = Role.SPEAKER.value, "later-unlabelled-block-is-speakers"
+        else:
+            entry.role, entry.rule = Role.SPEAKER.value, "single-unlabelled-block-is-speakers"
+
+
+def _same_person(a: Participant, mention: PersonMention) -> bool:
+    """Within one page: same name in any order and case, or a one-letter
+    typo when both lines give the same affiliation."""
+    if bag_key(a.name) == bag_key(mention.name):
+        return True
+    return bool(
+        a.affiliation and mention.affiliation and fold(a.affiliation) == fold(mention.affiliation)
+        and one_token_typo(a.name, mention.name)
+    )
+
+
+def _collect_people(walk: _Walk) -> None:
+    """Merge the page's mentions: one participant per person, all roles."""
+    record = walk.record
+    order = {r.value: i for i, r in enumerate(ROLE_ORDER)}
+    for entry in walk.entries:
+        mention = entry.mention
+        span = _span(entry.line, mention)
+        if isinstance(mention, UnnamedMention):
+            target = next((u for u in record.unnamed_participants if fold(u.text) == fold(mention.text)), None)
+            if target is None:
+                target = UnnamedParticipant(mention.text, organization=mention.organization,
+                                            stakeholder_group=mention.stakeholder_group,
+                                            regional_group=mention.regional_group)
+                record.unnamed_participants.append(target)
+        else:
+            target = next((p for p in record.participants if _same_person(p, mention)), None)
+            if target is None:
+                target = Participant(mention.name)
+                record.participants.append(target)
+            elif mention.name != target.name and mention.name not in target.name_variants:
+                target.name_variants.append(mention.name)
+            for key in ("stakeholder_group", "regional_group", "affiliation"):
+                if getattr(target, key) is None and getattr(mention, key):
+                    setattr(target, key, getattr(mention, key))
+        if span not in target.spans:
+            target.spans.append(span)
+        if entry.role is None:
+            continue
+        if entry.role not in target.roles:
+            target.roles.append(entry.role)
+            if entry.rule:
+                target.inferred_roles[entry.role] = entry.rule
+        elif entry.rule is None:
+            target.inferred_roles.pop(entry.role, None)
+        target.roles.sort(key=order.__getitem__)
+    for holder in [*record.participants, *record.unnamed_participants]:
+        holder.spans.sort()
+
+
+def _span(line: Line, mention: PersonMention | UnnamedMention) -> tuple[int, int]:
+    if isinstance(mention, PersonMention):
+        offset = line.text.find(mention.name)
+        start = line.start + (offset if offset >= 0 else 0)
+        return start, start + (len(mention.name) if offset >= 0 else len(line.text))
+    return line.start, line.start + len(line.text)
+
+
+def _attach_mentions_in_text(walk: _Walk) -> None:
+    """Names in prose (report bullets `(Name, Org)`, `Name (Org)` in a format
+    description) never create people; they add the spelling and span to the
+    participant they match, and `The speakers are ...` lists are read."""
+    record = walk.record
+    for line in walk.prose:
+        for pattern in (_MENTION_PAREN_PAIR, _MENTION_NAME_PAREN):
+            for match in pattern.finditer(line.text):
+                name = clean_name(match["name"])
+                if not looks_like_person_name(name):
+                    continue
+                mention = PersonMention(name, affiliation=match["org"].split(",")[0].strip())
+                for person in record.participants:
+                    if _same_person(person, mention):
+                        if name != person.name and name not in person.name_variants:
+                            person.name_variants.append(name)
+                        start = line.start + match.start("name") + match["name"].find(name)
+                        if (start, start + len(name)) not in person.spans:
+                            person.spans.append((start, start + len(name)))
+                            person.spans.sort()
+                        walk.step(line, "name-in-text-matches-participant", "participants.name_variants")
+                        break
+        for pattern, role in ((_SPEAKERS_IN_TEXT, Role.SPEAKER.value), (_RAPPORTEURS_IN_TEXT, Role.RAPPORTEUR.value)):
+            for match in pattern.finditer(line.text):
+                _add_people_named_in_text(walk, line, match, role)
+
+
+def _add_people_named_in_text(walk: _Walk, line: Line, match: re.Match, role: str) -> None:
+    names = [clean_name(n) for n in _NAME_LIST_SPLIT.split(_QUALIFIER.sub("", match["list"]))]
+    names = [n for n in names if n]
+    if not names or not all(looks_like_person_name(n) for n in names):
+        return
+    rule = f"{role}s-named-in-description"
+    for name in names:
+        start = line.start + match.start("list") + match["list"].find(name)
+        mention = PersonMention(name)
+        person = next((p for p in walk.record.participants if _same_person(p, mention)), None)
+        if person is None:
+            person = Participant(name)
+            walk.record.participants.append(person)
+        if role not in person.roles:
+            person.roles.append(role)
+            person.inferred_roles[role] = rule
+        if (start, start + len(name)) not in person.spans:
+            person.spans.append((start, start + len(name)))
+    walk.step(line, rule, "participants")
+
+
+def _read_sections(walk: _Walk) -> None:
+    record = walk.record
+    takeaways: list[str] = []
+    calls: list[str] = []
+    for kind, lines in walk.sections:
+        texts = [line.text for line in lines]
+        if kind == "takeaways":
+            takeaways.extend(list_items(texts))
+        elif kind == "calls":
+            calls.extend(list_items(texts))
+        elif kind == "policy":
+            for text in texts:
+                record.policy_questions.extend(split_numbered_items(text) or [text])
+        elif kind == "description" and texts and record.description is None:
+            record.description = texts[0]
+        elif kind == "outcomes" and texts and record.expected_outcomes is None:
+            record.expected_outcomes = texts[0]
+    record.key_takeaways = merge_similar(takeaways)
+    record.calls_to_action = merge_similar(calls)
+
+
+def _record_acronyms(walk: _Walk) -> None:
+    """Acronyms defined anywhere in people's affiliations (`KAIST`) join
+    those of the organizing lines, so the resolver can expand them."""
+    for person in walk.record.participants:
+        if person.affiliation:
+            person.affiliation = strip_acronym(person.affiliation, walk.acronyms)
+    walk.record.organization_acronyms = dict(sorted(walk.acronyms.items()))
+
+
+def _has_session_facts(record: SessionRecord, walk: _Walk) -> bool:
+    return bool(
+        record.year or record.start or record.local_start or record.participants
+        or record.unnamed_participants or record.organizing_organizations
+        or any(step.rule in ("role-heading", "section-heading", "labelled-person-line") for step in walk.steps)
+    )
