@@ -152,6 +152,10 @@ class _Mention:
     name: str
     variants: list[str]
     affiliation: str | None  # organization key
+    key: str = ""  # ordered_key(name), computed once
+
+    def __post_init__(self) -> None:
+        self.key = ordered_key(self.name)
 
 
 def _org_key_text(name: str) -> str:
@@ -180,7 +184,7 @@ def _resolve_persons(mentions: list[_Mention], aliases: Aliases, fired: list[str
     near_misses: list[NearMiss] = []
     forbidden = [{ordered_key(n) for n in group} for group in aliases.different_people]
 
-    members: dict[int, set[str]] = {i: {ordered_key(m.name)} for i, m in enumerate(mentions)}
+    members: dict[int, set[str]] = {i: {m.key} for i, m in enumerate(mentions)}
     affiliations: dict[int, set[str]] = {i: {m.affiliation} - {None} for i, m in enumerate(mentions)}
 
     def merge(a: int, b: int, rule: str, evidence: str) -> bool:
@@ -205,14 +209,14 @@ def _resolve_persons(mentions: list[_Mention], aliases: Aliases, fired: list[str
 
     for group in aliases.same_person:
         keys = {ordered_key(n) for n in group}
-        hits = [i for i, m in enumerate(mentions) if ordered_key(m.name) in keys]
+        hits = [i for i, m in enumerate(mentions) if m.key in keys]
         for i in hits[1:]:
             if forest.find(i) != forest.find(hits[0]):
                 merge(hits[0], i, "override", "same_person in the alias file")
                 fired.append(f"same_person: {' / '.join(group)}")
     first_by_key: dict[str, int] = {}
     for i, mention in enumerate(mentions):
-        key = ordered_key(mention.name)
+        key = mention.key
         if key in first_by_key:
             j = first_by_key[key]
             if mentions[j].name != mention.name or forest.find(i) != forest.find(j):
@@ -264,11 +268,18 @@ def _resolve_persons(mentions: list[_Mention], aliases: Aliases, fired: list[str
     return _person_entities(forest, mentions, decisions) + (near_misses,)
 
 
+def _well_cased(label: str) -> bool:
+    """`Gong Ke` yes; `Ke GONG`, `zhu xiaobiao` no (particles such as `de` may be lower case)."""
+    words = [w for w in label.split() if w.isalpha() and len(w) > 1]
+    capitalized = [w for w in words if w[0].isupper() and not w.isupper()]
+    return bool(words) and all(w in capitalized or w.islower() and len(w) <= 3 for w in words)
+
+
 def _pick_pref_label(labels: Counter) -> str:
-    """The stated rule: the spelling seen most often; on a tie, one in mixed
-    case (not ALL CAPS, not all lower case); then the first seen."""
+    """The stated rule: the spelling seen most often; on a tie, a well-cased
+    one (no ALL-CAPS or all-lower-case name word); then the first seen."""
     order = list(labels)
-    return max(order, key=lambda s: (labels[s], s != s.upper() and s != s.lower(), -order.index(s)))
+    return max(order, key=lambda s: (labels[s], _well_cased(s), -order.index(s)))
 
 
 def _person_entities(forest: _UnionFind, mentions: list[_Mention], decisions):
@@ -310,13 +321,15 @@ def _resolve_organizations(records: list[SessionRecord], aliases: Aliases):
         for key in keys[1:]:
             forced[key] = keys[0]
 
+    key_of_text: dict[str, str] = {}
+
     def canonical(record: SessionRecord, name: str) -> str:
         if name in record.organization_acronyms:
             key = _org_key_text(record.organization_acronyms[name])
         elif len(corpus_acronyms.get(name, ())) == 1:
             key = next(iter(corpus_acronyms[name]))
         else:
-            key = _org_key_text(name)
+            key = key_of_text.get(name) or key_of_text.setdefault(name, _org_key_text(name))
         return forced.get(key, key)
 
     spellings: dict[str, Counter] = defaultdict(Counter)
