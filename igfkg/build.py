@@ -60,6 +60,18 @@ def default_paths() -> list[str]:
     return ["data"] if Path("data").is_dir() else [str(default_corpus())]
 
 
+def find_aliases(paths: Iterable[str]) -> Aliases | None:
+    """The alias file `aliases.toml` at the top of an input folder, if any
+    (`data/aliases.toml` for the default corpus)."""
+    from igfkg.resolve import read_aliases
+
+    for path in paths:
+        candidate = Path(path) / "aliases.toml"
+        if candidate.is_file():
+            return read_aliases(candidate)
+    return None
+
+
 def read_corpus(paths: Iterable[str], *, glob: str | None = None,
                 progress: Progress | None = None) -> tuple[list[SessionRecord], list[DocumentOutcome]]:
     """Read and parse every page under `paths`; failures become outcomes."""
@@ -111,7 +123,10 @@ def build(paths: Iterable[str] | None = None, out_dir: str | Path = "out", *, ba
     >>> result.stats["persons"], result.ok             # doctest: +SKIP
     (43, True)
     """
-    records, outcomes = read_corpus(paths or default_paths(), glob=glob, progress=progress)
+    paths = list(paths or default_paths())
+    if aliases is None:
+        aliases = find_aliases(paths)
+    records, outcomes = read_corpus(paths, glob=glob, progress=progress)
     records = _unique_records(records, outcomes)
     resolution = resolve(records, aliases)
     minter = IriMinter(base)

@@ -80,9 +80,13 @@ def build(paths, out_dir, base, aliases, glob, strict, no_validate, fmt) -> None
     except ValueError as error:
         raise click.ClickException(str(error)) from error
     progress = _StderrProgress()
-    result = run_build(list(paths) or None, out_dir, base=base, aliases=alias_rules, glob=glob,
-                       strict=strict, validate=not no_validate, progress=progress)
-    progress.close()
+    try:
+        result = run_build(list(paths) or None, out_dir, base=base, aliases=alias_rules, glob=glob,
+                           strict=strict, validate=not no_validate, progress=progress)
+    except ValueError as error:  # a malformed alias file found beside the corpus
+        raise click.ClickException(str(error)) from error
+    finally:
+        progress.close()
     if fmt == "json":
         click.echo(json.dumps(_build_summary(result), indent=2))
     else:
@@ -127,6 +131,8 @@ def _echo_build_summary(result) -> None:
         v = result.validation
         click.echo(f"SHACL: {'conforms' if v.conforms else 'does not conform'} "
                    f"({len(v.violations)} violations, {len(v.results) - len(v.violations)} warnings)")
+    for override in sorted(set(result.resolution.overrides_fired)):
+        click.echo(f"alias override fired: {override}")
     for path in result.outputs:
         click.echo(f"wrote {path}")
     if not result.records:

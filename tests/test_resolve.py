@@ -168,3 +168,16 @@ def test_precision_and_recall_on_the_labelled_pairs():
                                                    "given name written joined or split"}
     caught = measure([p for p in pairs if p.kind in missed])
     assert caught["recall"] == 1.0
+
+
+def test_build_applies_the_alias_file_beside_the_corpus(tmp_path):
+    """`aliases.toml` at the top of the input folder is applied and reported."""
+    import shutil
+
+    corpus = tmp_path / "data"
+    shutil.copytree(ROOT / "data" / "seeds", corpus / "seeds")
+    (corpus / "aliases.toml").write_text('[[different_people]]\nnames = ["Ke GONG", "Gong Ke"]\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", str(corpus), "--out", str(tmp_path / "out")])
+    assert result.exit_code == 0, result.output
+    assert "persons: 44" in result.output
+    assert "alias override fired: different_people" in result.output
