@@ -439,8 +439,9 @@ class LoadReport:
         for g in self.graphs:
             by_action.setdefault(g.action, []).append(g)
         verb = "would " if self.dry_run else ""
+        past = {"add": "added", "replace": "replaced", "patch": "patched", "skip": "skipped (unchanged)"}
         parts = [
-            f"{len(v)} {action}{'ed' if action != 'skip' else 'ped'} ({sum(g.triples for g in v)} triples)"
+            f"{len(v)} {past.get(action, action)} ({sum(g.triples for g in v)} triples)"
             for action, v in sorted(by_action.items())
         ]
         lines = [
