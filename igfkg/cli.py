@@ -259,3 +259,11 @@ def validate(graph, shapes, fmt) -> None:
         click.echo("conforms" if report.conforms else f"does not conform: {len(report.violations)} violations")
     if not report.conforms:
         sys.exit(1)
+
+
+# `igfkg load` / `igfkg serve`: defined beside their library functions.
+from igfkg.load import load_command  # noqa: E402
+from igfkg.serve import serve_command  # noqa: E402
+
+main.add_command(load_command)
+main.add_command(serve_command)

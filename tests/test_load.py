@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
-import requests
 from click.testing import CliRunner
 
 from igfkg.load import (
