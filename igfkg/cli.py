@@ -267,3 +267,50 @@ from igfkg.serve import serve_command  # noqa: E402
 
 main.add_command(load_command)
 main.add_command(serve_command)
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE",
+              help="A query parameter (repeatable); bound as an RDF term of the declared type.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml", "ttl", "nt", "jsonld"]),
+              default="table", show_default=True,
+              help="table, or a SPARQL 1.1 results format; ttl/nt/jsonld for CONSTRUCT queries.")
+@click.option("--graph", help="Graph file (default out/igf.trig).")
+@click.option("--store", "store_dir", type=click.Path(file_okay=False),
+              help="Keep the graph in a persisted store here; reloaded only when the graph file changes.")
+@click.option("--list", "list_queries", is_flag=True, help="List the named queries with their titles and parameters.")
+def query(name, params, fmt, graph, store_dir, list_queries) -> None:
+    """Run NAME (a named query from queries/, or a .rq file) on the graph."""
+    from igfkg.named_queries import QueryError, find_query, format_answer, named_queries, run_query
+    from igfkg.store import format_table, open_dataset, read_answer
+
+    if list_queries:
+        for named in named_queries().values():
+            params_text = ", ".join(f"{p.name}={p.default}" if p.default else p.name for p in named.parameters)
+            click.echo(f"{named.name:<36} {named.title}" + (f"  [{params_text}]" if params_text else ""))
+        return
+    if not name:
+        raise click.ClickException("give a query name or .rq file (see `igfkg query --list`)")
+    values = {}
+    for item in params:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise click.ClickException(f"--param {item!r}: expected NAME=VALUE")
+        values[key.strip()] = value
+    graph_path = Path(graph) if graph else Path(DEFAULT_OUT) / "igf.trig"
+    try:
+        named = find_query(name)
+        if not (store_dir and Path(store_dir).is_dir()):
+            graph_path = _graph_file(graph)
+        store = open_dataset(graph_path, store_dir)
+        results = run_query(store, named, values)
+        if fmt == "table":
+            click.echo(format_table(read_answer(results)), nl=False)
+        else:
+            data = format_answer(results, fmt)
+            sys.stdout.buffer.write(data if data.endswith(b"\n") else data + b"\n")
+    except QueryError as error:
+        raise click.ClickException(str(error)) from error
+    except (OSError, SyntaxError, ValueError) as error:
+        raise click.ClickException(f"{store_dir or graph_path}: cannot open the graph: {error}") from error
