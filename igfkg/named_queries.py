@@ -301,7 +301,12 @@ def run_query(store: Store, query: NamedQuery, params: dict[str, Any] | None = N
 def _with_position(message: str) -> str:
     """pyoxigraph's "error at 3:2: expected OPTIONAL" as "line 3, column 2: expected OPTIONAL"."""
     match = re.match(r"error at (\d+):(\d+)(?:-\d+:\d+)?:\s*(.*)", message, re.DOTALL)
-    return f"line {match[1]}, column {match[2]}: {match[3]}" if match else message
+    if not match:
+        return message
+    detail = "unknown prefix" if "Prefix not found" in match[3] else match[3].splitlines()[0]
+    if len(detail) > 160:  # the parser's list of what it expected can be very long
+        detail = detail[:160].rsplit(",", 1)[0] + ", ..."
+    return f"line {match[1]}, column {match[2]}: {detail}"
 
 
 def resolve_query(name_or_sparql: str | NamedQuery) -> NamedQuery:

@@ -293,7 +293,7 @@ def serialize_results(results, fmt: str) -> bytes:
     jsonld, rdfxml; json means JSON-LD) for CONSTRUCT/DESCRIBE."""
     if isinstance(results, QueryTriples):
         rdf_format = EXPORT_FORMATS.get("jsonld" if fmt == "json" else fmt)
-        if rdf_format is None or rdf_format.supports_datasets:
+        if rdf_format not in (RdfFormat.TURTLE, RdfFormat.N_TRIPLES, RdfFormat.JSON_LD, RdfFormat.RDF_XML):
             raise ValueError(f"a CONSTRUCT/DESCRIBE query gives a graph: use ttl, nt, jsonld or rdfxml, not {fmt}")
         prefixes = _PREFIX_MAP if rdf_format == RdfFormat.TURTLE else None
         return pyoxigraph.serialize(sorted_triples(Quad(t.subject, t.predicate, t.object) for t in results),
