@@ -243,21 +243,27 @@ def resolve(paths, aliases, show_report, fmt) -> None:
 @main.command()
 @click.argument("graph", required=False)
 @click.option("--shapes", type=click.Path(exists=True, dir_okay=False), help="Shapes file (default shapes/igf.shacl.ttl).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def validate(graph, shapes, fmt) -> None:
-    """SHACL report on GRAPH (default out/igf.trig)."""
-    from dataclasses import asdict
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "ttl"]), default="text", show_default=True,
+              help="text: grouped by shape and focus node; json; ttl: the SHACL validation report graph.")
+@click.option("--engine", type=click.Choice(["fast", "pyshacl"]), default="fast", show_default=True,
+              help="fast: the shapes as SPARQL over the whole store; pyshacl: the reference engine, per document.")
+@click.option("--fail-on", type=click.Choice(["violation", "warning"]), default="violation", show_default=True,
+              help="Exit non-zero on violations only, or on warnings too.")
+def validate(graph, shapes, fmt, engine, fail_on) -> None:
+    """SHACL report on GRAPH (default out/igf.trig), with the source page and line of each failing fact."""
+    from igfkg.validate import UnsupportedShape, load_shapes, validate_store
 
-    from igfkg.validate import load_shapes, validate_store
-
-    report = validate_store(_load_store(graph), load_shapes(shapes))
+    try:
+        report = validate_store(_load_store(graph), load_shapes(shapes), engine=engine)
+    except (UnsupportedShape, SyntaxError, ValueError) as error:
+        raise click.ClickException(f"cannot validate: {error}") from error
     if fmt == "json":
-        click.echo(json.dumps({"conforms": report.conforms, "results": [asdict(r) for r in report.results]}, indent=2))
+        click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
+    elif fmt == "ttl":
+        click.echo(report.to_turtle(), nl=False)
     else:
-        for result in report.results:
-            click.echo(f"{result.severity}: {result.focus}: {result.message} [{result.shape}]")
-        click.echo("conforms" if report.conforms else f"does not conform: {len(report.violations)} violations")
-    if not report.conforms:
+        click.echo(report.format_text(), nl=False)
+    if not report.conforms or (fail_on == "warning" and report.warnings):
         sys.exit(1)
 
 

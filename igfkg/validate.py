@@ -193,8 +193,8 @@ def load_shapes(path: str | Path | None = None) -> Graph:
 # ------------------------------------------------------------- entry point
 
 
-def validate_store(store: Store, shapes: Graph | None = None, *, engine: str = "fast",
-                   locate: bool = True) -> ValidationReport:
+def validate_store(store: Store, shapes: Graph | None = None, *, engine: str = "fast", locate: bool = True,
+                   reference_cache: ReferenceCache | None = None) -> ValidationReport:
     """Validate a built store with the fast engine (default) or pyshacl.
 
     >>> report = validate_store(read_dataset("out/igf.trig"))   # doctest: +SKIP
@@ -205,7 +205,7 @@ def validate_store(store: Store, shapes: Graph | None = None, *, engine: str = "
     if engine == "fast":
         raw = validate_fast(store, shapes)
     elif engine == "pyshacl":
-        raw = validate_pyshacl(store, shapes)
+        raw = validate_pyshacl(store, shapes, reference_cache)
     else:
         raise ValueError(f"unknown validation engine {engine!r}; choose one of {', '.join(ENGINES)}")
     results = locate_results(store, raw) if locate else [_finish(r) for r in raw]
@@ -571,30 +571,47 @@ def _neighbourhood(index: _StoreIndex, owned: set) -> set:
     return triples
 
 
-def validate_pyshacl(store: Store, shapes: Graph, query_cache: dict | None = None) -> list[RawResult]:
-    """The reference: pyshacl over each document's neighbourhood (see module doc).
+@dataclass
+class ReferenceCache:
+    """What `validate_pyshacl` may reuse between runs: the parsed SPARQL
+    constraints, and each document's results keyed by a digest of the shapes,
+    the triples pyshacl saw and the nodes kept. A rerun after a change thus
+    re-validates only the documents whose neighbourhood changed."""
 
-    `query_cache` (any dict) keeps the parsed SPARQL constraints between calls.
-    """
+    queries: dict = field(default_factory=dict)
+    units: dict = field(default_factory=dict)
+
+
+def _digest(lines: Iterable[str]) -> str:
+    return hashlib.sha256("\n".join(sorted(lines)).encode("utf-8")).hexdigest()
+
+
+def validate_pyshacl(store: Store, shapes: Graph, cache: ReferenceCache | None = None) -> list[RawResult]:
+    """The reference: pyshacl over each document's neighbourhood (see module doc)."""
     from pyshacl import validate as pyshacl_validate
 
+    cache = cache if cache is not None else ReferenceCache()
+    shapes_digest = _digest(shapes.serialize(format="nt").splitlines())
     index = _StoreIndex.of(store)
-    prepared = query_cache if query_cache is not None else {}
     results: set[RawResult] = set()
     for _document, owned in _units(index):
-        graph = _PreparedQueryGraph(prepared)
-        for triple in _neighbourhood(index, owned):
-            graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
-        # Results for nodes owned elsewhere are dropped rather than skipped with
-        # pyshacl's focus_nodes option, which tests membership in a list (quadratic).
-        conforms, report, text = pyshacl_validate(graph, shacl_graph=shapes, inplace=True, allow_warnings=True)
-        if not isinstance(report, Graph):
-            raise RuntimeError(f"pyshacl could not run the shapes: {text}")
-        results.update(r for r in _read_report(report, shapes) if r.focus in owned)
+        triples = _neighbourhood(index, owned)
+        key = _digest([shapes_digest, *(str(t) for t in triples), *(f"owned {n}" for n in owned)])
+        if key not in cache.units:
+            graph = _PreparedQueryGraph(cache.queries)
+            for triple in triples:
+                graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
+            # Results for nodes owned elsewhere are dropped rather than skipped with
+            # pyshacl's focus_nodes option, which tests membership in a list (quadratic).
+            _conforms, report, text = pyshacl_validate(graph, shacl_graph=shapes, inplace=True, allow_warnings=True)
+            if not isinstance(report, Graph):
+                raise RuntimeError(f"pyshacl could not run the shapes: {text}")
+            cache.units[key] = [r for r in _read_report(report) if r.focus in owned]
+        results.update(cache.units[key])
     return list(results)
 
 
-def _read_report(report: Graph, shapes: Graph) -> Iterator[RawResult]:
+def _read_report(report: Graph) -> Iterator[RawResult]:
     for result in report.subjects(RDF.type, SH.ValidationResult):
         shape = report.value(result, SH.sourceShape)
         path = report.value(result, SH.resultPath)
