@@ -189,9 +189,12 @@ def filter_data(data: NetworkData, *, years: Iterable[int] | None = None, roles:
 
 def _most_common(values: Iterable[str | None]) -> str:
     """The most frequent known value (ties: alphabetical), else UNKNOWN."""
-    counts = Counter(v for v in values if v)
-    if not counts:
+    known = [v for v in values if v]
+    if not known:
         return UNKNOWN
+    if len(set(known)) == 1:
+        return known[0]
+    counts = Counter(known)
     return min(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0]
 
 
@@ -226,8 +229,8 @@ def _person_facts(data: NetworkData) -> dict[str, _HolderFacts]:
     return facts
 
 
-def _person_attributes(data: NetworkData, iri: str, f: _HolderFacts) -> dict:
-    years = sorted({data.sessions[s].year for s in f.sessions if s in data.sessions and data.sessions[s].year})
+def _person_attributes(data: NetworkData, iri: str, f: _HolderFacts, year_of: dict[str, int | None]) -> dict:
+    years = sorted({y for y in map(year_of.get, f.sessions) if y})
     return {
         "kind": "person",
         "name": data.name(iri),
@@ -239,6 +242,10 @@ def _person_attributes(data: NetworkData, iri: str, f: _HolderFacts) -> dict:
         "sessions": len(f.sessions),
         "years": SEP.join(str(y) for y in years),
     }
+
+
+def _year_of(data: NetworkData) -> dict[str, int | None]:
+    return {iri: info.year for iri, info in data.sessions.items()}
 
 
 def _session_attributes(info: SessionInfo | None, iri: str) -> dict:
@@ -254,13 +261,107 @@ def _session_attributes(info: SessionInfo | None, iri: str) -> dict:
     return attrs
 
 
-def _session_members(data: NetworkData) -> dict[str, list[str]]:
-    """session IRI -> its people, sorted."""
+def _session_members(data: NetworkData, kind: str = "person") -> dict[str, set[str]]:
+    """session IRI -> the persons (kind "person") or organizations ("organization") in it."""
     members: dict[str, set[str]] = defaultdict(set)
     for p in data.participations:
-        if p.holder_kind == "person":
+        if kind == "person" and p.holder_kind == "person":
             members[p.session].add(p.holder)
-    return {s: sorted(people) for s, people in members.items()}
+        elif kind == "organization":
+            org = p.affiliation or (p.holder if p.holder_kind == "organization" else None)
+            if org:
+                members[p.session].add(org)
+    return members
+
+
+@dataclass
+class IGraphView:
+    """An undirected igraph graph (edge attribute `weight`) with the node id
+    and attribute dict of each vertex: the form the heavy measures run on."""
+
+    graph: ig.Graph
+    nodes: list[Hashable]
+    attributes: list[dict] = field(default_factory=list)
+
+    def values(self, values: Iterable) -> dict[Hashable, float]:
+        """{node: value} from per-vertex values."""
+        return dict(zip(self.nodes, values))
+
+    def index(self) -> dict[Hashable, int]:
+        return {node: i for i, node in enumerate(self.nodes)}
+
+    def attribute(self, name: str, default=None) -> list:
+        return [attrs.get(name, default) for attrs in self.attributes] if self.attributes else [default] * len(self.nodes)
+
+    def weights(self) -> list[float] | None:
+        return self.graph.es["weight"] if "weight" in self.graph.es.attributes() else None
+
+    def number_of_nodes(self) -> int:
+        return len(self.nodes)
+
+    def number_of_edges(self) -> int:
+        return self.graph.ecount()
+
+
+Graph = nx.Graph | IGraphView
+
+
+def _coparticipation(members: dict[str, set[str]], nodes: list[str]) -> ig.Graph:
+    """Nodes linked by the number of sessions they share: a bipartite
+    node-session graph projected onto the nodes, in C."""
+    index = {n: i for i, n in enumerate(nodes)}
+    sessions = sorted(members)
+    offset = len(nodes)
+    edges = [(index[h], offset + j) for j, s in enumerate(sessions) for h in members[s]]
+    two_mode = ig.Graph(n=offset + len(sessions), edges=edges)
+    projected = two_mode.bipartite_projection(types=[False] * offset + [True] * len(sessions),
+                                              multiplicity=True, which=0)
+    if "weight" not in projected.es.attributes():
+        projected.es["weight"] = []
+    return projected
+
+
+def person_igraph(data: NetworkData) -> IGraphView:
+    """The co-participation graph of `person_graph`, as an igraph view (no
+    networkx graph built: the fast road for large corpora)."""
+    facts = _person_facts(data)
+    nodes = sorted(facts)
+    year_of = _year_of(data)
+    attributes = [_person_attributes(data, iri, facts[iri], year_of) for iri in nodes]
+    return IGraphView(_coparticipation(_session_members(data, "person"), nodes), nodes, attributes)
+
+
+def organization_igraph(data: NetworkData) -> IGraphView:
+    """The organization graph of `organization_graph`, as an igraph view."""
+    sessions_of: dict[str, set[str]] = defaultdict(set)
+    people_of: dict[str, set[str]] = defaultdict(set)
+    groups_of: dict[str, list[str | None]] = defaultdict(list)
+    regions_of: dict[str, list[str | None]] = defaultdict(list)
+    for p in data.participations:
+        org = p.affiliation or (p.holder if p.holder_kind == "organization" else None)
+        if org is None:
+            continue
+        sessions_of[org].add(p.session)
+        if p.holder_kind == "person":
+            people_of[org].add(p.holder)
+        groups_of[org].append(p.stakeholder_group)
+        regions_of[org].append(p.region)
+    nodes = sorted(sessions_of)
+    attributes = [{"kind": "organization", "name": data.name(org), "sessions": len(sessions_of[org]),
+                   "people": len(people_of[org]), "stakeholder_group": _most_common(groups_of[org]),
+                   "region": _most_common(regions_of[org])} for org in nodes]
+    return IGraphView(_coparticipation(_session_members(data, "organization"), nodes), nodes, attributes)
+
+
+def to_networkx(view: IGraphView) -> nx.Graph:
+    """The networkx graph of a view: same nodes, attributes and weights."""
+    graph = nx.Graph()
+    for node, attrs in zip(view.nodes, view.attributes or ({} for _ in view.nodes)):
+        graph.add_node(node, **attrs)
+    weights = view.weights() or [1] * view.graph.ecount()
+    nodes = view.nodes
+    graph.add_weighted_edges_from((nodes[a], nodes[b], w) for (a, b), w in zip(view.graph.get_edgelist(), weights))
+    return graph
 
 
 def bipartite_graph(data: NetworkData) -> nx.Graph:
@@ -276,8 +377,9 @@ def bipartite_graph(data: NetworkData) -> nx.Graph:
         'speaker'
     """
     graph = nx.Graph()
+    year_of = _year_of(data)
     for iri, f in sorted(_person_facts(data).items()):
-        graph.add_node(iri, bipartite=0, **_person_attributes(data, iri, f))
+        graph.add_node(iri, bipartite=0, **_person_attributes(data, iri, f, year_of))
     edges: dict[tuple[str, str], list[Participation]] = defaultdict(list)
     for p in data.participations:
         if p.holder_kind == "person":
@@ -297,20 +399,15 @@ def bipartite_graph(data: NetworkData) -> nx.Graph:
 
 def person_graph(data: NetworkData) -> nx.Graph:
     """People linked when they took part in the same session; `weight` is the
-    number of sessions they share.
+    number of sessions they share. Node attributes: name, stakeholder_group
+    and region (the most frequent in their sessions), stakeholder_groups,
+    regions, affiliations (all seen), sessions (count), years.
 
         >>> P = person_graph(filter_data(data, roles=["speaker"]))  # doctest: +SKIP
         >>> P.edges[a, b]["weight"]  # doctest: +SKIP
         1
     """
-    graph = nx.Graph()
-    for iri, f in sorted(_person_facts(data).items()):
-        graph.add_node(iri, **_person_attributes(data, iri, f))
-    weights: Counter[tuple[str, str]] = Counter()
-    for people in _session_members(data).values():
-        weights.update(combinations(people, 2))
-    graph.add_weighted_edges_from((a, b, w) for (a, b), w in sorted(weights.items()))
-    return graph
+    return to_networkx(person_igraph(data))
 
 
 def organization_graph(data: NetworkData) -> nx.Graph:
@@ -321,31 +418,7 @@ def organization_graph(data: NetworkData) -> nx.Graph:
         >>> O.nodes[org]["people"]  # doctest: +SKIP
         4
     """
-    sessions_of: dict[str, set[str]] = defaultdict(set)
-    people_of: dict[str, set[str]] = defaultdict(set)
-    groups_of: dict[str, list[str | None]] = defaultdict(list)
-    regions_of: dict[str, list[str | None]] = defaultdict(list)
-    members: dict[str, set[str]] = defaultdict(set)
-    for p in data.participations:
-        org = p.affiliation or (p.holder if p.holder_kind == "organization" else None)
-        if org is None:
-            continue
-        sessions_of[org].add(p.session)
-        if p.holder_kind == "person":
-            people_of[org].add(p.holder)
-        groups_of[org].append(p.stakeholder_group)
-        regions_of[org].append(p.region)
-        members[p.session].add(org)
-    graph = nx.Graph()
-    for org in sorted(sessions_of):
-        graph.add_node(org, kind="organization", name=data.name(org), sessions=len(sessions_of[org]),
-                       people=len(people_of[org]), stakeholder_group=_most_common(groups_of[org]),
-                       region=_most_common(regions_of[org]))
-    weights: Counter[tuple[str, str]] = Counter()
-    for orgs in members.values():
-        weights.update(combinations(sorted(orgs), 2))
-    graph.add_weighted_edges_from((a, b, w) for (a, b), w in sorted(weights.items()))
-    return graph
+    return to_networkx(organization_igraph(data))
 
 
 def group_mixing_graph(person: nx.Graph) -> nx.Graph:
@@ -399,34 +472,27 @@ def network(data: NetworkData, projection: str = "person") -> nx.Graph:
 # --------------------------------------------------------------------------- engines
 
 
-@dataclass
-class IGraphView:
-    """A networkx graph as an igraph graph, with the node order between them."""
-
-    graph: ig.Graph
-    nodes: list[Hashable]
-
-    def values(self, values: Iterable[float]) -> dict[Hashable, float]:
-        return dict(zip(self.nodes, values))
-
-
-def to_igraph(graph: nx.Graph, weight: str | None = "weight") -> IGraphView:
-    """Copy an undirected networkx graph into igraph (edge attribute `weight`)."""
+def to_igraph(graph: Graph, weight: str | None = "weight") -> IGraphView:
+    """Copy an undirected networkx graph into igraph (edge attribute `weight`,
+    1 where missing); a view is returned as it is."""
+    if isinstance(graph, IGraphView):
+        return graph
     nodes = list(graph)
     index = {n: i for i, n in enumerate(nodes)}
     edges, weights = [], []
-    for u, v, w in graph.edges(data=weight, default=1):
+    for u, v, w in graph.edges(data=weight or "weight", default=1):
         edges.append((index[u], index[v]))
-        weights.append(w)
+        weights.append(w if weight else 1)
     g = ig.Graph(n=len(nodes), edges=edges, directed=False)
-    if weight is not None:
-        g.es["weight"] = weights
-    return IGraphView(g, nodes)
+    g.es["weight"] = weights
+    return IGraphView(g, nodes, [graph.nodes[n] for n in nodes])
 
 
-def _use_igraph(graph: nx.Graph, engine: str) -> bool:
+def _use_igraph(graph: Graph, engine: str) -> bool:
     if engine not in ("auto", "networkx", "igraph"):
         raise ValueError(f"engine must be auto, networkx or igraph, not {engine!r}")
+    if isinstance(graph, IGraphView):
+        return True
     return engine == "igraph" or (engine == "auto" and graph.number_of_nodes() >= IGRAPH_FROM_NODES)
 
 
@@ -445,28 +511,35 @@ def _igraph_seeded(seed: int) -> Iterator[None]:
 
 
 # --------------------------------------------------------------------------- measures
+#
+# Each takes a networkx graph (or an IGraphView, always measured by igraph)
+# and returns {node: value}.
 
 
-def degree(graph: nx.Graph) -> dict[Hashable, int]:
+def degree(graph: Graph) -> dict[Hashable, int]:
     """Number of neighbours.
 
         >>> degree(nx.path_graph(3))
         {0: 1, 1: 2, 2: 1}
     """
+    if isinstance(graph, IGraphView):
+        return graph.values(graph.graph.degree())
     return dict(graph.degree())
 
 
-def weighted_degree(graph: nx.Graph, weight: str = "weight") -> dict[Hashable, float]:
+def weighted_degree(graph: Graph, weight: str = "weight") -> dict[Hashable, float]:
     """Sum of edge weights (in a person graph: the number of co-participations).
 
         >>> G = nx.Graph(); G.add_edge("a", "b", weight=2); G.add_edge("b", "c", weight=1)
         >>> weighted_degree(G)
         {'a': 2, 'b': 3, 'c': 1}
     """
+    if isinstance(graph, IGraphView):
+        return graph.values(graph.graph.strength(weights="weight"))
     return dict(graph.degree(weight=weight))
 
 
-def betweenness(graph: nx.Graph, *, k: int | None = None, seed: int = 0, engine: str = "auto") -> dict[Hashable, float]:
+def betweenness(graph: Graph, *, k: int | None = None, seed: int = 0, engine: str = "auto") -> dict[Hashable, float]:
     """Normalized shortest-path betweenness, hop distance (weights ignored).
 
     Exact when `k` is None; otherwise estimated from `k` source nodes drawn
@@ -482,23 +555,21 @@ def betweenness(graph: nx.Graph, *, k: int | None = None, seed: int = 0, engine:
         k = None
     if not _use_igraph(graph, engine):
         return nx.betweenness_centrality(graph, k=k, seed=random.Random(seed) if k else None)
-    if n < 3:
-        return dict.fromkeys(graph, 0.0)
     view = to_igraph(graph, weight=None)
+    if n < 3:
+        return dict.fromkeys(view.nodes, 0.0)
     if k is None:
         raw = view.graph.betweenness(directed=False)
         return view.values(2 * b / ((n - 1) * (n - 2)) for b in raw)
-    sources = random.Random(seed).sample(list(graph), k)
-    index = {node: i for i, node in enumerate(view.nodes)}
-    raw = view.graph.betweenness(directed=False, sources=[index[s] for s in sources])
+    sources = random.Random(seed).sample(range(n), k)
+    raw = view.graph.betweenness(directed=False, sources=sources)
     # igraph counts each sampled undirected path once, networkx twice; a
     # source cannot lie between itself and a target, hence k-1 for sources.
     source_set = set(sources)
-    return {node: 2 * b / (((k - 1) if node in source_set else k) * (n - 2))
-            for node, b in zip(view.nodes, raw)}
+    return view.values(2 * b / (((k - 1) if i in source_set else k) * (n - 2)) for i, b in enumerate(raw))
 
 
-def pagerank(graph: nx.Graph, *, weight: str | None = "weight", damping: float = 0.85) -> dict[Hashable, float]:
+def pagerank(graph: Graph, *, weight: str | None = "weight", damping: float = 0.85) -> dict[Hashable, float]:
     """PageRank (weighted by co-participation), summing to 1; computed by
     igraph (networkx's own needs scipy, which igfkg does not depend on).
 
@@ -512,7 +583,7 @@ def pagerank(graph: nx.Graph, *, weight: str | None = "weight", damping: float =
                                            weights="weight" if weight else None))
 
 
-def closeness(graph: nx.Graph, *, k: int | None = None, seed: int = 0, engine: str = "auto") -> dict[Hashable, float]:
+def closeness(graph: Graph, *, k: int | None = None, seed: int = 0, engine: str = "auto") -> dict[Hashable, float]:
     """Closeness with the Wasserman-Faust correction for disconnected graphs,
     as `networkx.closeness_centrality(graph)`: ((r-1)/(n-1)) / mean distance
     to the r-1 nodes a node reaches.
@@ -527,9 +598,9 @@ def closeness(graph: nx.Graph, *, k: int | None = None, seed: int = 0, engine: s
     n = graph.number_of_nodes()
     if k is None and not _use_igraph(graph, engine):
         return nx.closeness_centrality(graph)
-    if n < 2:
-        return dict.fromkeys(graph, 0.0)
     view = to_igraph(graph, weight=None)
+    if n < 2:
+        return dict.fromkeys(view.nodes, 0.0)
     g = view.graph
     result = [0.0] * n
     rng = random.Random(seed)
@@ -545,18 +616,17 @@ def closeness(graph: nx.Graph, *, k: int | None = None, seed: int = 0, engine: s
             continue
         pivots = rng.sample(sorted(component), k)
         totals = dict.fromkeys(component, 0)
-        pivot_set = set(pivots)
         for pivot in pivots:
             for vertex, d in zip(component, g.distances(source=[pivot], target=component)[0]):
                 totals[vertex] += d
+        pivot_set = set(pivots)
         for vertex in component:
-            reached_pivots = k - (1 if vertex in pivot_set else 0)
-            mean = totals[vertex] / reached_pivots
+            mean = totals[vertex] / (k - (1 if vertex in pivot_set else 0))
             result[vertex] = (size - 1) / (n - 1) / mean if mean else 0.0
     return view.values(result)
 
 
-def communities(graph: nx.Graph, *, weight: str | None = "weight", seed: int = 0, resolution: float = 1.0,
+def communities(graph: Graph, *, weight: str | None = "weight", seed: int = 0, resolution: float = 1.0,
                 engine: str = "auto") -> list[set[Hashable]]:
     """Louvain communities from a fixed seed, largest first.
 
@@ -580,7 +650,7 @@ def communities(graph: nx.Graph, *, weight: str | None = "weight", seed: int = 0
     return sorted((set(c) for c in found), key=lambda c: (-len(c), min(map(str, c))))
 
 
-def modularity(graph: nx.Graph, parts: list[set[Hashable]], *, weight: str | None = "weight") -> float:
+def modularity(graph: Graph, parts: list[set[Hashable]], *, weight: str | None = "weight") -> float:
     """Newman modularity of a partition (igraph computes it).
 
         >>> G = nx.Graph([(0, 1), (2, 3)])
@@ -594,11 +664,12 @@ def modularity(graph: nx.Graph, parts: list[set[Hashable]], *, weight: str | Non
     return view.graph.modularity([label[n] for n in view.nodes], weights="weight" if weight else None)
 
 
-def constraint(graph: nx.Graph, *, weight: str | None = "weight", engine: str = "auto",
+def constraint(graph: Graph, *, weight: str | None = "weight", engine: str = "auto",
                nodes: Iterable[Hashable] | None = None) -> dict[Hashable, float]:
     """Burt's constraint: low when a node's contacts are not tied to each
     other (a broker across structural holes), up to 1 or more when they are.
-    Isolated nodes get NaN, as in networkx.
+    Isolated nodes get NaN, as in networkx. Pass `nodes` on large graphs:
+    the cost grows with the square of the degree.
 
         >>> constraint(nx.star_graph(2))[0]
         0.5
@@ -606,10 +677,12 @@ def constraint(graph: nx.Graph, *, weight: str | None = "weight", engine: str = 
     if not _use_igraph(graph, engine):
         return nx.constraint(graph, nodes=nodes, weight=weight)
     view = to_igraph(graph, weight=weight)
-    index = {node: i for i, node in enumerate(view.nodes)}
-    chosen = list(graph) if nodes is None else list(nodes)
-    values = view.graph.constraint([index[n] for n in chosen], weights="weight" if weight else None)
-    return {node: (math.nan if graph.degree(node) == 0 else value) for node, value in zip(chosen, values)}
+    index = view.index()
+    chosen = list(view.nodes) if nodes is None else list(nodes)
+    vertices = [index[n] for n in chosen]
+    values = view.graph.constraint(vertices, weights="weight" if weight else None)
+    degrees = view.graph.degree(vertices)
+    return {node: (math.nan if d == 0 else value) for node, d, value in zip(chosen, degrees, values)}
 
 
 @dataclass(frozen=True)
@@ -638,7 +711,10 @@ class BrokerageRoles:
         return self.coordinator + self.consultant + self.representative + self.liaison
 
 
-def _role_of(group_a: str, group_broker: str, group_c: str) -> str:
+_ROLES = ("coordinator", "consultant", "representative", "liaison")
+
+
+def _role_of(group_a, group_broker, group_c) -> str:
     if group_a == group_c:
         return "coordinator" if group_a == group_broker else "consultant"
     if group_broker in (group_a, group_c):
@@ -646,8 +722,22 @@ def _role_of(group_a: str, group_broker: str, group_c: str) -> str:
     return "liaison"
 
 
-def brokerage_roles(graph: nx.Graph, attribute: str, *, nodes: Iterable[Hashable] | None = None,
-                    unknown: str = UNKNOWN) -> dict[Hashable, BrokerageRoles]:
+def _brokerage_from_counts(broker_group, neighbours: Counter, linked: Counter) -> BrokerageRoles:
+    """Roles from the broker's neighbour counts per group and the linked
+    neighbour pairs per (group, group) (each unordered pair once)."""
+    pairs: Counter[str] = Counter()
+    labels = sorted(neighbours)
+    for i, ga in enumerate(labels):
+        pairs[_role_of(ga, broker_group, ga)] += neighbours[ga] * (neighbours[ga] - 1) // 2
+        for gc in labels[i + 1:]:
+            pairs[_role_of(ga, broker_group, gc)] += neighbours[ga] * neighbours[gc]
+    for (ga, gc), count in linked.items():
+        pairs[_role_of(ga, broker_group, gc)] -= count
+    return BrokerageRoles(**{role: pairs[role] for role in _ROLES})
+
+
+def brokerage_roles(graph: Graph, attribute: str, *, nodes: Iterable[Hashable] | None = None,
+                    unknown: str = UNKNOWN, engine: str = "auto") -> dict[Hashable, BrokerageRoles]:
     """Gould-Fernandez brokerage roles by a node attribute (e.g.
     "stakeholder_group" or "region"). Nodes or neighbours whose attribute is
     `unknown` are left out. Cost grows with the square of the degree: pass
@@ -658,29 +748,62 @@ def brokerage_roles(graph: nx.Graph, attribute: str, *, nodes: Iterable[Hashable
         >>> brokerage_roles(G, "group")["bridge"].liaison
         1
     """
+    if _use_igraph(graph, engine):
+        return _brokerage_igraph(to_igraph(graph), attribute, nodes, unknown)
     group = {n: g for n, g in graph.nodes(data=attribute, default=unknown) if g != unknown}
     result = {}
     for broker in (graph if nodes is None else nodes):
         if broker not in group:
             result[broker] = BrokerageRoles()
             continue
-        neighbours = [n for n in graph[broker] if n in group and n != broker]
-        neighbour_set = set(neighbours)
-        counts = Counter(group[n] for n in neighbours)
-        pairs: Counter[str] = Counter()
-        labels = sorted(counts)
-        for i, ga in enumerate(labels):
-            pairs[_role_of(ga, group[broker], ga)] += counts[ga] * (counts[ga] - 1) // 2
-            for gc in labels[i + 1:]:
-                pairs[_role_of(ga, group[broker], gc)] += counts[ga] * counts[gc]
-        # take away the pairs that are linked anyway (each linked pair seen twice)
-        closed: Counter[str] = Counter()
+        neighbours = {n for n in graph[broker] if n in group and n != broker}
+        linked: Counter[tuple[str, str]] = Counter()
         for a in neighbours:
             for c in graph[a]:
-                if c in neighbour_set and c != a:
-                    closed[_role_of(group[a], group[broker], group[c])] += 1
-        result[broker] = BrokerageRoles(**{role: pairs[role] - closed[role] // 2
-                                           for role in ("coordinator", "consultant", "representative", "liaison")})
+                if c in neighbours and str(a) < str(c):
+                    linked[tuple(sorted((group[a], group[c])))] += 1
+        result[broker] = _brokerage_from_counts(group[broker], Counter(group[n] for n in neighbours), linked)
+    return result
+
+
+def _group_ids(view: IGraphView, attribute: str, unknown: str) -> tuple[list[str], list[int]]:
+    """Known values of `attribute` (sorted) and each vertex's index in them (-1 unknown)."""
+    values = view.attribute(attribute, unknown)
+    labels = sorted({v for v in values if v != unknown})
+    index = {label: i for i, label in enumerate(labels)}
+    return labels, [index.get(v, -1) for v in values]
+
+
+def _edges_between_groups(g: ig.Graph, group_ids: list[int], n_groups: int, weight: str | None) -> Counter:
+    """{(i, j): edge count or weight sum} between groups i <= j, in C: the
+    vertices are contracted by group and parallel edges summed."""
+    h = g.copy()
+    h.es["_w"] = h.es[weight] if weight else 1
+    h.contract_vertices([n_groups if i < 0 else i for i in group_ids])
+    h.simplify(multiple=True, loops=False, combine_edges={"_w": "sum"})
+    result: Counter = Counter()
+    for (a, b), w in zip(h.get_edgelist(), h.es["_w"]):
+        if a < n_groups and b < n_groups:
+            result[(min(a, b), max(a, b))] += w
+    return result
+
+
+def _brokerage_igraph(view: IGraphView, attribute: str, nodes, unknown: str) -> dict[Hashable, BrokerageRoles]:
+    labels, gid = _group_ids(view, attribute, unknown)
+    index = view.index()
+    g = view.graph
+    result = {}
+    for broker in (view.nodes if nodes is None else nodes):
+        b = index[broker]
+        if gid[b] < 0:
+            result[broker] = BrokerageRoles()
+            continue
+        neighbours = [v for v in g.neighbors(b) if v != b and gid[v] >= 0]
+        ego = g.induced_subgraph(neighbours)
+        linked = _edges_between_groups(ego, [gid[v] for v in neighbours], len(labels), None)
+        result[broker] = _brokerage_from_counts(
+            labels[gid[b]], Counter(labels[gid[v]] for v in neighbours),
+            Counter({(labels[i], labels[j]): c for (i, j), c in linked.items()}))
     return result
 
 
@@ -707,32 +830,38 @@ class MixingMatrix:
         return math.nan if expected == 1 else (trace - expected) / (1 - expected)
 
 
-def mixing_matrix(graph: nx.Graph, attribute: str, *, weight: str | None = None,
+def mixing_matrix(graph: Graph, attribute: str, *, weight: str | None = None,
                   labels: list[str] | None = None, unknown: str = UNKNOWN) -> MixingMatrix:
     """Ties between values of a node attribute; edges touching an `unknown`
     node are left out. With `weight`, sums weights instead of counting edges.
+    `labels` fixes the row order (values not in it follow, sorted).
 
         >>> G = nx.Graph([(0, 1), (1, 2)]); nx.set_node_attributes(G, {0: "a", 1: "a", 2: "b"}, "g")
         >>> mixing_matrix(G, "g").counts
         [[2, 1], [1, 0]]
     """
-    value = dict(graph.nodes(data=attribute, default=unknown))
-    present = sorted({v for v in value.values() if v != unknown})
-    labels = list(labels) if labels is not None else present
-    labels += [v for v in present if v not in labels]
-    index = {label: i for i, label in enumerate(labels)}
-    counts = [[0] * len(labels) for _ in labels]
-    for u, v, w in graph.edges(data=weight, default=1):
-        if u == v or value[u] == unknown or value[v] == unknown:
-            continue
-        w = w if weight else 1
-        i, j = index[value[u]], index[value[v]]
-        counts[i][j] += w
-        counts[j][i] += w
-    return MixingMatrix(labels, counts)
+    if isinstance(graph, IGraphView):
+        present, gid = _group_ids(graph, attribute, unknown)
+        between = _edges_between_groups(graph.graph, gid, len(present), weight)
+        ties = Counter({(present[i], present[j]): w for (i, j), w in between.items()})
+    else:
+        value = dict(graph.nodes(data=attribute, default=unknown))
+        present = sorted({v for v in value.values() if v != unknown})
+        ties = Counter()
+        for u, v, w in graph.edges(data=weight or "weight", default=1):
+            if u != v and value[u] != unknown and value[v] != unknown:
+                ties[tuple(sorted((value[u], value[v])))] += w if weight else 1
+    order = list(labels or [])
+    order += [v for v in present if v not in order]
+    index = {label: i for i, label in enumerate(order)}
+    counts = [[0] * len(order) for _ in order]
+    for (a, b), w in ties.items():
+        counts[index[a]][index[b]] += w
+        counts[index[b]][index[a]] += w
+    return MixingMatrix(order, counts)
 
 
-def assortativity(graph: nx.Graph, attribute: str, *, unknown: str = UNKNOWN) -> float:
+def assortativity(graph: Graph, attribute: str, *, unknown: str = UNKNOWN) -> float:
     """Attribute assortativity (Newman 2003): 1 when ties stay inside groups,
     0 when they mix as by chance, negative when they prefer other groups.
     Nodes with `unknown` value are left out. Same value as
