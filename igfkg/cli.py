@@ -166,7 +166,9 @@ def parse(files, fmt, explain) -> None:
         if explain:
             click.echo(f"# {record.source}")
             for step in steps:
-                click.echo(f"{step.line:>5}  {step.rule:<48} -> {step.field:<28} {step.text[:80]}")
+                # What the rule read (a person's facts, a warning's reason), else the line itself.
+                shown = f"{step.value}   <- {step.text[:60]}" if step.value else step.text[:100]
+                click.echo(f"{step.line:>5}  {step.rule:<40} -> {step.field:<28} {shown}")
         elif fmt == "jsonl":
             click.echo(json.dumps(record.to_json(), ensure_ascii=False))
         else:
@@ -320,3 +322,72 @@ def query(name, params, fmt, graph, store_dir, list_queries) -> None:
         raise click.ClickException(str(error)) from error
     except (OSError, SyntaxError, ValueError) as error:
         raise click.ClickException(f"{store_dir or graph_path}: cannot open the graph: {error}") from error
+
+
+def _network_filters(years, roles, themes) -> dict:
+    """--year/--roles/--theme as `filter_data` keyword arguments."""
+    return {"years": list(years) or None, "roles": ["speaker"] if roles == "speakers" else None,
+            "themes": list(themes) or None}
+
+
+def _write_or_echo(text: str, output: str | None) -> None:
+    from igfkg.atomic import atomic_write_text
+
+    if output:
+        atomic_write_text(output, text)
+    else:
+        click.echo(text, nl=False)
+
+
+_filter_options = [
+    click.option("--graph", help="Graph file (default out/igf.trig)."),
+    click.option("--year", "years", type=int, multiple=True, help="Only sessions of this year (repeatable)."),
+    click.option("--roles", type=click.Choice(["all", "speakers"]), default="all", show_default=True,
+                 help="Every role, or speakers only (the co-speaker network)."),
+    click.option("--theme", "themes", multiple=True, help="Only sessions with this theme (repeatable)."),
+    click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write here (atomically) instead of stdout."),
+]
+
+
+def _with_filters(command):
+    for option in reversed(_filter_options):
+        command = option(command)
+    return command
+
+
+@main.command()
+@_with_filters
+@click.option("--projection", type=click.Choice(["person", "organization", "bipartite", "groups"]), default="person",
+              show_default=True, help="People, organizations, people-sessions, or stakeholder-group x region cells.")
+@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "csv", "json"]), default="graphml", show_default=True)
+@click.option("--table", type=click.Choice(["edges", "nodes"]), default="edges", show_default=True, help="With --format csv: which table.")
+def network(graph, years, roles, themes, output, projection, fmt, table) -> None:
+    """The who-speaks-where network for Gephi, Cytoscape or pandas."""
+    from igfkg.network import export_graph, filter_data, read_network_data
+    from igfkg.network import network as project
+
+    try:
+        data = filter_data(read_network_data(_load_store(graph)), **_network_filters(years, roles, themes))
+        if not data.participations:
+            raise ValueError("no participation matches the filters (years, roles, themes)")
+        _write_or_echo(export_graph(project(data, projection), fmt, table=table), output)
+    except (ValueError, OSError) as error:
+        raise click.ClickException(str(error)) from error
+
+
+@main.command()
+@_with_filters
+@click.option("--top", type=click.IntRange(min=1), default=20, show_default=True, help="Rows per table.")
+@click.option("--format", "fmt", type=click.Choice(["md", "csv", "json", "html"]), default="md", show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of Louvain, sampling and layout.")
+def report(graph, years, roles, themes, output, top, fmt, seed) -> None:
+    """Centrality, brokers, communities, mixing and session diversity (md, csv, json or one HTML page)."""
+    from igfkg.network import read_network_data
+    from igfkg.report import render
+    from igfkg.report import report as make_report
+
+    try:
+        data = read_network_data(_load_store(graph))
+        _write_or_echo(render(make_report(data, top=top, seed=seed, **_network_filters(years, roles, themes)), fmt), output)
+    except (ValueError, OSError) as error:
+        raise click.ClickException(str(error)) from error

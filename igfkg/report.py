@@ -92,6 +92,8 @@ def report(data: nw.NetworkData, *, top: int = 20, years: Iterable[int] | None =
     if top < 1:
         raise ValueError("top must be at least 1")
     data = nw.filter_data(data, years=years, roles=roles, themes=themes)
+    if not data.participations:
+        raise ValueError("no participation matches the filters (years, roles, themes)")
     people = nw.person_igraph(data)
     orgs = nw.organization_igraph(data)
     ties = people.number_of_edges()
