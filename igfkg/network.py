@@ -963,7 +963,10 @@ def export_graph(graph: nx.Graph, fmt: str, *, table: str = "edges") -> str:
     if fmt == "graphml":
         return "\n".join(nx.generate_graphml(graph)) + "\n"
     if fmt == "gexf":
-        return "\n".join(nx.generate_gexf(graph)) + "\n"
+        labelled = graph.copy()  # Gephi shows a node's GEXF label: make it the name, not the IRI
+        for node, attrs in labelled.nodes(data=True):
+            attrs.setdefault("label", attrs.get("name", str(node)))
+        return "\n".join(nx.generate_gexf(labelled)) + "\n"
     if fmt == "json":
         import json
 
