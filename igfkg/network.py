@@ -28,6 +28,7 @@ igraph). Tests check that both engines agree on small graphs.
 from __future__ import annotations
 
 import math
+import operator
 import random
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Iterator
@@ -615,10 +616,9 @@ def closeness(graph: Graph, *, k: int | None = None, seed: int = 0, engine: str 
                 result[vertex] = value * (size - 1) / (n - 1)
             continue
         pivots = rng.sample(sorted(component), k)
-        totals = dict.fromkeys(component, 0)
+        totals = [0] * n  # entries outside this component collect inf and are never read
         for pivot in pivots:
-            for vertex, d in zip(component, g.distances(source=[pivot], target=component)[0]):
-                totals[vertex] += d
+            totals = list(map(operator.add, totals, g.distances(source=[pivot])[0]))
         pivot_set = set(pivots)
         for vertex in component:
             mean = totals[vertex] / (k - (1 if vertex in pivot_set else 0))
@@ -749,7 +749,7 @@ def brokerage_roles(graph: Graph, attribute: str, *, nodes: Iterable[Hashable] |
         1
     """
     if _use_igraph(graph, engine):
-        return _brokerage_igraph(to_igraph(graph), attribute, nodes, unknown)
+        return brokerage_by_attributes(to_igraph(graph), [attribute], nodes=nodes, unknown=unknown)[attribute]
     group = {n: g for n, g in graph.nodes(data=attribute, default=unknown) if g != unknown}
     result = {}
     for broker in (graph if nodes is None else nodes):
@@ -788,22 +788,30 @@ def _edges_between_groups(g: ig.Graph, group_ids: list[int], n_groups: int, weig
     return result
 
 
-def _brokerage_igraph(view: IGraphView, attribute: str, nodes, unknown: str) -> dict[Hashable, BrokerageRoles]:
-    labels, gid = _group_ids(view, attribute, unknown)
+def brokerage_by_attributes(view: IGraphView, attributes: list[str], *, nodes: Iterable[Hashable] | None = None,
+                            unknown: str = UNKNOWN) -> dict[str, dict[Hashable, BrokerageRoles]]:
+    """`brokerage_roles` for several attributes at once on an igraph view:
+    each broker's ego network is cut out once (in C) and counted per attribute.
+
+        >>> both = brokerage_by_attributes(view, ["stakeholder_group", "region"], nodes=top)  # doctest: +SKIP
+    """
+    groups = {a: _group_ids(view, a, unknown) for a in attributes}
     index = view.index()
     g = view.graph
-    result = {}
+    result: dict[str, dict] = {a: {} for a in attributes}
     for broker in (view.nodes if nodes is None else nodes):
         b = index[broker]
-        if gid[b] < 0:
-            result[broker] = BrokerageRoles()
-            continue
-        neighbours = [v for v in g.neighbors(b) if v != b and gid[v] >= 0]
-        ego = g.induced_subgraph(neighbours)
-        linked = _edges_between_groups(ego, [gid[v] for v in neighbours], len(labels), None)
-        result[broker] = _brokerage_from_counts(
-            labels[gid[b]], Counter(labels[gid[v]] for v in neighbours),
-            Counter({(labels[i], labels[j]): c for (i, j), c in linked.items()}))
+        around = [v for v in g.neighbors(b) if v != b]
+        ego = g.induced_subgraph(around)
+        for attribute, (labels, gid) in groups.items():
+            if gid[b] < 0:
+                result[attribute][broker] = BrokerageRoles()
+                continue
+            ids = [gid[v] for v in around]
+            linked = _edges_between_groups(ego, ids, len(labels), None)
+            result[attribute][broker] = _brokerage_from_counts(
+                labels[gid[b]], Counter(labels[i] for i in ids if i >= 0),
+                Counter({(labels[i], labels[j]): c for (i, j), c in linked.items()}))
     return result
 
 

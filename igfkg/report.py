@@ -31,7 +31,7 @@ EXACT_MEASURES_UP_TO_EDGES = 50_000
 """Above this many ties, betweenness and closeness are estimated from a sample."""
 SAMPLE_WORK = 40_000_000
 """Sampled sources x ties budget: k = SAMPLE_WORK / ties, between 16 and 512."""
-BROKER_CANDIDATES = 100
+BROKER_CANDIDATES = 50
 """On graphs measured by sample, brokerage is computed for this many top-betweenness people."""
 NETWORK_VIEW_NODES = 1500
 NETWORK_VIEW_EDGES = 6000
@@ -130,10 +130,11 @@ def report(data: nw.NetworkData, *, top: int = 20, years: Iterable[int] | None =
     tables.append(_organization_table(orgs, top, seed))
     candidates = None
     if k is not None:
-        candidates = _top(measures["betweenness"], max(BROKER_CANDIDATES, top))
+        candidates = _top(measures["betweenness"], max(BROKER_CANDIDATES, 2 * top))
         summary["methods"]["brokerage"] += f", for the {len(candidates)} highest-betweenness people"
+    brokerage = nw.brokerage_by_attributes(people, ["stakeholder_group", "region"], nodes=candidates)
     for attribute, label in (("stakeholder_group", "stakeholder groups"), ("region", "regions")):
-        tables.append(_broker_table(people, attribute, label, candidates, measures, top))
+        tables.append(_broker_table(people, attribute, label, brokerage[attribute], measures, top))
     tables.append(_community_table(people, found, measures["weighted_degree"], top))
     assortativity = []
     for attribute, labels, title in (("stakeholder_group", nw.STAKEHOLDER_LABELS, "stakeholder groups"),
@@ -207,8 +208,7 @@ def _organization_table(orgs: nw.IGraphView, top: int, seed: int) -> Table:
                   "weighted_degree", "betweenness", "iri"], rows)
 
 
-def _broker_table(people: nw.IGraphView, attribute: str, label: str, candidates, measures: dict, top: int) -> Table:
-    roles = nw.brokerage_roles(people, attribute, nodes=candidates)
+def _broker_table(people: nw.IGraphView, attribute: str, label: str, roles: dict, measures: dict, top: int) -> Table:
     ranked = sorted((node for node, r in roles.items() if r.between_groups > 0),
                     key=lambda n: (-roles[n].between_groups, -roles[n].total, str(n)))[:top]
     burt = nw.constraint(people, nodes=ranked) if ranked else {}

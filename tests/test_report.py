@@ -114,11 +114,11 @@ def test_filters_apply_to_the_report(data):
 
 def test_sampled_path_states_its_sample(data, monkeypatch):
     monkeypatch.setattr(rp, "EXACT_MEASURES_UP_TO_EDGES", 50)
-    monkeypatch.setattr(rp, "BROKER_CANDIDATES", 7)
+    monkeypatch.setattr(rp, "BROKER_CANDIDATES", 12)
     result = rp.report(data, top=5, seed=4)
     k = rp.sample_size(186)
     assert f"estimated from {k} sampled sources (seed 4)" == result.summary["methods"]["betweenness"]
-    assert "for the 7 highest-betweenness people" in result.summary["methods"]["brokerage"]
+    assert "for the 12 highest-betweenness people" in result.summary["methods"]["brokerage"]
     assert len(result.table("people_by_closeness").rows) == 5
 
 
