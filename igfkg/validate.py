@@ -184,9 +184,17 @@ def _short(term: str) -> str:
 
 
 def load_shapes(path: str | Path | None = None) -> Graph:
-    """The shapes graph (default: shapes/igf.shacl.ttl)."""
+    """The shapes graph (default: shapes/igf.shacl.ttl), as the rdflib graph pyshacl reads.
+
+    Parsed by Oxigraph (rdflib's Turtle parser takes longer than validating the seed graph).
+    """
     graph = Graph()
-    graph.parse(str(path or shapes_path()), format="turtle")
+    try:
+        triples = pyoxigraph.parse(path=str(path or shapes_path()), format=pyoxigraph.RdfFormat.TURTLE)
+        for triple in triples:
+            graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
+    except SyntaxError as error:
+        raise ValueError(f"{path or shapes_path()}: not a Turtle shapes file: {error}") from error
     return graph
 
 
@@ -534,8 +542,7 @@ class _StoreIndex:
             index.out[quad.subject].add(triple)
             nodes = index.nodes_by_graph[quad.graph_name]
             nodes.add(quad.subject)
-            if not isinstance(quad.object, Literal):
-                nodes.add(quad.object)
+            nodes.add(quad.object)  # literals too: sh:targetObjectsOf can make one a focus node
             if quad.predicate == during:
                 index.during[quad.object].add(triple)
         return index
@@ -697,6 +704,8 @@ SELECT (MIN(?start) AS ?offset) WHERE {
 
 def _offset_of(store: Store, focus, document: NamedNode) -> int | None:
     """Character offset of the focus node's first text span in the document, if any."""
+    if not isinstance(focus, NamedNode):
+        return None  # spans hang off named nodes only
     query = _OFFSET_QUERY.replace("$focus", str(focus)).replace("$document", str(document))
     rows = list(store.query(query))
     offset = rows[0]["offset"] if rows else None
