@@ -33,14 +33,13 @@ from pathlib import Path
 import pyoxigraph
 from pyoxigraph import BlankNode, Literal, NamedNode, Store, Triple
 from rdflib import BNode as RdfBNode
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib import Literal as RdfLiteral
-from rdflib import URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 
 from igfkg.resources import shapes_path
-from igfkg.vocab import CONF, DCTERMS, IGF, OA, PREFIXES
+from igfkg.vocab import CONF, DCTERMS, IGF, PREFIXES
 
 ENGINES = ("fast", "pyshacl")
 SEVERITY_ORDER = {"Violation": 0, "Warning": 1, "Info": 2}

@@ -25,7 +25,12 @@ from igfkg.build import build
 from igfkg.cli import main
 from igfkg.store import read_dataset
 from igfkg.validate import (
-    ReferenceCache, compile_shapes, load_shapes, locate_results, validate_fast, validate_pyshacl,
+    ReferenceCache,
+    compile_shapes,
+    load_shapes,
+    locate_results,
+    validate_fast,
+    validate_pyshacl,
     validate_store,
 )
 
@@ -42,7 +47,7 @@ SHAPES = load_shapes()
 def seed(tmp_path_factory):
     """The real seed build: its TriG file and its quads."""
     out = tmp_path_factory.mktemp("seed")
-    result = build([str(ROOT / "data" / "seeds")], out)
+    build([str(ROOT / "data" / "seeds")], out)
     trig = out / "igf.trig"
     return trig, list(read_dataset(trig))
 
@@ -80,7 +85,7 @@ def test_sdg_target_pattern_is_exactly_the_169_targets():
     from igfkg.parse.labels import SDG_TARGETS
 
     pattern = re.compile(str(SHAPES.value(URIRef(IGFSH + "Session-sdgTarget"), SH.pattern)))
-    candidates = {f"{goal}.{t}" for goal in range(0, 20) for t in [*map(str, range(0, 25)), *"abcdefg"]}
+    candidates = {f"{goal}.{t}" for goal in range(20) for t in [*map(str, range(25)), *"abcdefg"]}
     admitted = {c for c in candidates if pattern.search(f"http://metadata.un.org/sdg/{c}")}
     assert admitted == set(SDG_TARGETS) and len(admitted) == 169
 
