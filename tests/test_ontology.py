@@ -202,3 +202,51 @@ def test_owl_rl_closure_catches_an_inconsistent_graph(ontology):
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(graph)
     errors = _errors(graph)
     assert errors and any("disjoint" in e.lower() for e in errors)
+
+
+# ------------------------------------------------------------ docs/model.md
+
+
+def test_model_doc_is_generated_from_the_current_ontology(ontology):
+    from igfkg.docs_diagram import mermaid_diagram, render_model_doc
+
+    doc = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    assert render_model_doc(doc, ontology) == doc, "run: python -m igfkg.docs_diagram"
+    diagram = mermaid_diagram(ontology)
+    for cls in ("igf:Session", "igf:Participation", "igf:SourceDocument", "igf:MergeDecision"):
+        assert f'["{cls}"]' in diagram
+    assert "igf_Participation --> igf_Session : conf:during" in diagram
+    assert "schema_Event <|-- igf_Session" in diagram
+    assert "+igf:year xsd:integer" in diagram
+    # A change to the ontology shows up in the diagram.
+    changed = Graph()
+    for triple in ontology:
+        changed.add(triple)
+    changed.add((IGF.Panel, RDF.type, OWL.Class))
+    changed.add((IGF.Panel, RDFS.subClassOf, IGF.Session))
+    assert "igf_Session <|-- igf_Panel" in mermaid_diagram(changed)
+    assert render_model_doc(doc, changed) != doc
+
+
+def test_model_doc_example_queries_return_rows(tmp_path):
+    """The three example queries of docs/model.md run with `igfkg query` on the seed build."""
+    import json
+    import re
+
+    from click.testing import CliRunner
+
+    from igfkg.cli import main
+
+    build([str(ROOT / "data" / "seeds")], tmp_path / "out")
+    doc = (ROOT / "docs" / "model.md").read_text(encoding="utf-8")
+    queries = re.findall(r"```sparql\n(.*?)```", doc, re.DOTALL)
+    assert len(queries) == 3
+    for number, text in enumerate(queries):
+        path = tmp_path / f"example{number}.rq"
+        path.write_text(text, encoding="utf-8")
+        result = CliRunner().invoke(main, ["query", str(path), "--graph", str(tmp_path / "out" / "igf.trig"),
+                                           "--format", "json"])
+        assert result.exit_code == 0, result.output
+        rows = json.loads(result.output)["results"]["bindings"]
+        assert rows, text.splitlines()[0]
+        assert all(len(row) >= 2 for row in rows)
