@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import csv
 import hashlib
+import heapq
 import html
 import io
 import json
@@ -170,7 +171,8 @@ def _round(value, digits: int = 6):
 
 def _top(values: dict, n: int) -> list:
     """The n keys with the highest values (ties: by key)."""
-    return [key for key, _ in sorted(values.items(), key=lambda kv: (-_sort_value(kv[1]), str(kv[0])))[:n]]
+    best = heapq.nsmallest(n, values.items(), key=lambda kv: (-_sort_value(kv[1]), str(kv[0])))
+    return [key for key, _ in best]
 
 
 def _sort_value(value) -> float:
@@ -308,14 +310,18 @@ def _network_view(data: nw.NetworkData, people: nw.IGraphView, measures: dict, f
                   max_nodes: int, seed: int) -> dict:
     """The people drawn on the page: all of them, or the `max_nodes` with
     most co-participations; positions from a seeded igraph layout."""
-    chosen = sorted(_top(measures["weighted_degree"], max_nodes), key=str)
     index = people.index()
-    vertices = [index[n] for n in chosen]
+    # igraph keeps the original vertex order in an induced subgraph
+    vertices = sorted(index[n] for n in _top(measures["weighted_degree"], max_nodes))
+    chosen = [people.nodes[v] for v in vertices]
     sub = people.graph.induced_subgraph(vertices)
-    edges = sorted(zip(sub.get_edgelist(), sub.es["weight"] if sub.ecount() else []), key=lambda e: (-e[1], e[0]))
-    kept = edges[:NETWORK_VIEW_EDGES]
+    weights = sub.es["weight"] if sub.ecount() else []
+    kept = heapq.nsmallest(NETWORK_VIEW_EDGES, zip(sub.get_edgelist(), weights), key=lambda e: (-e[1], e[0]))
+    # lay out the drawn ties only: the full induced graph of the hubs is dense
+    drawn = nw.ig.Graph(n=sub.vcount(), edges=[e for e, _ in kept])
     with nw._igraph_seeded(seed):
-        layout = sub.layout_fruchterman_reingold(niter=300 if sub.vcount() <= 500 else 100, grid="auto")
+        layout = drawn.layout_fruchterman_reingold(weights=[w for _, w in kept] or None,
+                                                   niter=300 if drawn.vcount() <= 500 else 150, grid="auto")
     coords = layout.coords if sub.vcount() else []
     community = {n: i for i, members in enumerate(found) for n in members}
     sessions_of: dict[str, list[str]] = defaultdict(list)
