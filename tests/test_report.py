@@ -355,3 +355,49 @@ def test_html_report_in_headless_chromium(browser, data, seed_report, tmp_path):
     assert problems == []
     requests = [e["params"]["request"]["url"] for e in browser.events if e.get("method") == "Network.requestWillBeSent"]
     assert requests == [url]  # the page itself, nothing else
+
+
+def hand_made_data() -> nw.NetworkData:
+    """Three sessions: s1 hears only governments, s2 two groups, s3 three."""
+    def part(person, session, group, region="African Group", role="speaker"):
+        return nw.Participation(f"p:{person}", "person", f"s:{session}", role, group, region)
+
+    parts = [part("a", 1, "Government"), part("b", 1, "Government", "Asia-Pacific Group"),
+             part("c", 1, "Government", role="organizer"),
+             part("a", 2, "Government"), part("d", 2, "Civil Society"),
+             part("d", 3, "Civil Society"), part("e", 3, "Private Sector"), part("f", 3, "Technical Community"),
+             part("x", 3, None, None)]
+    sessions = {f"s:{i}": nw.SessionInfo(f"s:{i}", f"Session {i}", 2020 + i) for i in (1, 2, 3)}
+    names = {f"p:{k}": f"Person {k.upper()}" for k in "abcdefx"}
+    names["p:f"] = "</script><script>alert(1)</script>"
+    return nw.NetworkData(parts, sessions, names)
+
+
+def test_least_diverse_ranks_single_group_sessions_first():
+    table = rp.report(hand_made_data(), top=3).table("least_diverse_sessions")
+    records = table.records()
+    assert [r["iri"] for r in records] == ["s:1", "s:2", "s:3"]
+    assert records[0]["stakeholder_blau"] == 0.0 and records[0]["speakers"] == 2  # c only organizes
+    assert records[1]["stakeholder_blau"] == pytest.approx(0.5)
+    # s3: three known groups of one each (x states none): Blau 2/3, Shannon ln 3
+    assert records[2]["stakeholder_blau"] == pytest.approx(2 / 3, abs=1e-4)
+    assert records[2]["stakeholder_shannon"] == pytest.approx(1.0986, abs=1e-4)
+    assert records[2]["speakers"] == 4 and records[2]["speakers_with_group"] == 3
+
+
+def test_brokers_table_on_hand_made_data():
+    # a (Government) sits in s1 with b, c and in s2 with d (Civil Society): b-d and c-d are open
+    # pairs of two groups through a: 2 representative pairs; d brokers a-e, a-f, ... in s3
+    result = rp.report(hand_made_data(), top=5)
+    brokers = {r["name"]: r for r in result.table("brokers_stakeholder_group").records()}
+    assert brokers["Person A"]["representative"] == 2 and brokers["Person A"]["liaison"] == 0
+    # d (Civil Society): a (Gov) with e (Private), f (Technical): liaison pairs a-e, a-f; x unknown is left out
+    assert brokers["Person D"]["liaison"] == 2 and brokers["Person D"]["representative"] == 0
+
+
+def test_html_data_block_survives_hostile_names():
+    page = rp.render(rp.report(hand_made_data()), "html")
+    assert "</script><script>alert(1)" not in page
+    data_block = re.search(r'<script type="application/json" id="report-data">(.*?)</script>', page, re.S).group(1)
+    names = [n["name"] for n in json.loads(data_block)["network"]["nodes"]]
+    assert "</script><script>alert(1)</script>" in names
