@@ -33,13 +33,17 @@ from pyoxigraph import Literal, NamedNode, Quad, Store
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from igfkg.build import build  # noqa: E402
-from igfkg.store import read_dataset  # noqa: E402
-from igfkg.validate import (  # noqa: E402
-    _PreparedQueryGraph, _read_report, _to_rdflib, compile_shapes, load_shapes, locate_results, validate_fast,
+from igfkg.build import build
+from igfkg.store import read_dataset
+from igfkg.validate import (
+    compile_shapes,
+    load_shapes,
+    locate_results,
+    validate_fast,
     validate_pyshacl,
+    validate_pyshacl_whole_graph,
 )
-from igfkg.vocab import DEFAULT_BASE, IGF  # noqa: E402
+from igfkg.vocab import DEFAULT_BASE, IGF
 
 RESULTS = ROOT / "benchmarks" / "RESULTS.md"
 PERSON_GROUPS = 50
@@ -103,17 +107,6 @@ def _timed(function, *args):
     return value, time.perf_counter() - start
 
 
-def pyshacl_whole_graph(store: Store, shapes) -> list:
-    """pyshacl over the union of all graphs at once (the naive way)."""
-    from pyshacl import validate
-
-    graph = _PreparedQueryGraph({})
-    for quad in store:
-        graph.add((_to_rdflib(quad.subject), _to_rdflib(quad.predicate), _to_rdflib(quad.object)))
-    _, report, _ = validate(graph, shacl_graph=shapes, allow_warnings=True, inplace=True)
-    return list(_read_report(report))
-
-
 def _slope(points: list[tuple[int, float]]) -> float | None:
     """Least-squares slope of log(time) on log(size): 1 means linear growth."""
     points = [(math.log(x), math.log(y)) for x, y in points if y > 0]
@@ -145,7 +138,7 @@ def run(sizes: list[int], pyshacl_max: int, whole_max: int) -> tuple[list[dict],
             row["agree"] = {(str(r.focus), r.shape, r.component) for r in reference} == \
                            {(str(r.focus), r.shape, r.component) for r in raw}
         if sessions <= whole_max:
-            _, row["whole"] = _timed(pyshacl_whole_graph, store, shapes)
+            _, row["whole"] = _timed(validate_pyshacl_whole_graph, store, shapes)
         rows.append(row)
         print(_format_row(row), flush=True)
     return rows, _table(rows)
@@ -166,11 +159,9 @@ def _format_row(row: dict) -> str:
 
 
 def _table(rows: list[dict]) -> str:
-    lines = [
-        "| sessions | triples | fast engine (s) | per 1k sessions | tracing to pages (s) | pyshacl per document (s) "
-        "| per 1k sessions | pyshacl whole graph (s) | per 1k sessions | same results |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|",
-    ]
+    header = ("| sessions | triples | fast engine (s) | per 1k sessions | tracing to pages (s) "
+              "| pyshacl per document (s) | per 1k sessions | pyshacl whole graph (s) | per 1k sessions | same results |")
+    lines = [header, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|:---:|"]
     for row in rows:
         agree = {True: "yes", False: "**no**", None: "–"}[row.get("agree")]
         lines.append(

@@ -73,10 +73,6 @@ class ValidationResult:
         return (self.focus, self.shape, self.component, self.severity, self.path)
 
 
-# Kept for callers of the first version of this module.
-Violation = ValidationResult
-
-
 @dataclass
 class ValidationReport:
     """The results of validating one graph with one engine."""
@@ -165,9 +161,10 @@ _PREFIX_ITEMS = sorted(((str(ns), name) for name, ns in PREFIXES.items()), key=l
 
 
 def _short(term: str) -> str:
-    """`<https://w3id.org/igfkg/ontology#year>` -> `igf:year`; literals as they are."""
+    """`<https://w3id.org/igfkg/ontology#year>` -> `igf:year`; `"5"^^<...#integer>` -> `"5"^^xsd:integer`."""
     if term.startswith('"'):
-        return term
+        lexical, sep, datatype = term.rpartition("^^")
+        return f"{lexical}^^{_short(datatype)}" if sep and datatype.startswith("<") else term
     text = term.strip("<>")
     for namespace, name in _PREFIX_ITEMS:
         rest = text[len(namespace):]
@@ -625,6 +622,21 @@ def validate_pyshacl(store: Store, shapes: Graph, cache: ReferenceCache | None =
             cache.units[key] = [r for r in _read_report(report) if r.focus in owned]
         results.update(cache.units[key])
     return list(results)
+
+
+def validate_pyshacl_whole_graph(store: Store, shapes: Graph, cache: ReferenceCache | None = None) -> list[RawResult]:
+    """pyshacl over the union of all graphs at once: the naive way, for
+    comparison (it grows worse than linearly with the graph)."""
+    from pyshacl import validate as pyshacl_validate
+
+    cache = cache if cache is not None else ReferenceCache()
+    graph = _PreparedQueryGraph(cache.queries)
+    for quad in store:
+        graph.add((_to_rdflib(quad.subject), _to_rdflib(quad.predicate), _to_rdflib(quad.object)))
+    _conforms, report, text = pyshacl_validate(graph, shacl_graph=shapes, inplace=True, allow_warnings=True)
+    if not isinstance(report, Graph):
+        raise RuntimeError(f"pyshacl could not run the shapes: {text}")  # noqa: TRY004 (not a type error)
+    return list(set(_read_report(report)))
 
 
 def _read_report(report: Graph) -> Iterator[RawResult]:
