@@ -55,10 +55,13 @@ _MAX_STRAY_BYTES = 64
 _WINDOWS_1252_LABELS = frozenset({"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1",
                                   "us-ascii", "ascii", "cp1252", "windows-1252", "cp819"})
 _HTML_DOCUMENT = re.compile(
-    r"\A\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])",
+    # Atomic group: a comment ends at its first `-->`; letting `.*?` run on
+    # past it makes a page of many comments take exponential time.
+    r"\A\s*(?:<\?xml[^>]*>\s*)?(?>(?:<!--.*?-->\s*)*)<(?:!doctype\s+html|html[\s>])",
     re.IGNORECASE | re.DOTALL,
 )
-_META_CHARSET = re.compile(rb"<meta[^>]+charset\s*=\s*[\"']?\s*([A-Za-z0-9._:-]+)", re.IGNORECASE)
+# Bounded and without adjacent `\s*`, so it runs in linear time on any bytes.
+_META_CHARSET = re.compile(rb"<meta[^<>]{1,1000}?charset\s*=\s*(?:[\"']\s*)?([A-Za-z0-9._:-]+)", re.IGNORECASE)
 _ANY_TAG = re.compile(r"<(?:[A-Za-z][A-Za-z0-9-]*|/[A-Za-z]|!--|!doctype)", re.IGNORECASE)
 
 
