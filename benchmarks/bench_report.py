@@ -169,11 +169,11 @@ def main(argv: list[str] | None = None) -> int:
     verdicts = [f"{name}: {t['total']:.1f} s wall, {t['cpu']:.1f} s CPU: "
                 f"{'under' if min(t['total'], t['cpu']) < LIMIT_SECONDS else 'OVER'} the {LIMIT_SECONDS} s limit"
                 for name, _, t in rows if "100,000" in name]
-    text = "\n".join(["", "## Network report", "",
-                      f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
-                      f"peak memory {peak:.1f} GiB, load average at the end {load} (the machine is shared: "
-                      "CPU seconds show what an idle machine takes). `python benchmarks/bench_report.py` "
-                      "(seconds; report total = extract + measures + md/csv/json/html, the graph already loaded).", "",
+    machine = (f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+               f"peak memory {peak:.1f} GiB, load average at the end {load} (the machine is shared: "
+               "CPU seconds show what an idle machine takes). `python benchmarks/bench_report.py` "
+               "(seconds; report total = extract + measures + md/csv/json/html, the graph already loaded).")
+    text = "\n".join(["", "## Network report", "", machine, "",
                       *table, "", *(f"- {v}" for v in verdicts), ""])
     print(text)
     if not args.no_append:

@@ -37,7 +37,6 @@ from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from itertools import combinations
 
 import igraph as ig
 import networkx as nx

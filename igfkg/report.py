@@ -371,12 +371,13 @@ def _cell(value) -> str:
 
 def _summary_lines(summary: dict) -> list[str]:
     f = summary["filters"]
-    lines = [f"- sessions: {summary['sessions']}, people: {summary['people']}, organizations: "
-             f"{summary['organizations']}, participations: {summary['participations']}, "
-             f"co-participation ties: {summary['co_participation_ties']}",
-             f"- filters: years {', '.join(map(str, f['years'])) if f['years'] else 'all'}; roles "
-             f"{f['roles'] if isinstance(f['roles'], str) else ', '.join(f['roles'])}; themes "
-             f"{', '.join(f['themes']) if f['themes'] else 'all'}",
+    years = ", ".join(map(str, f["years"])) if f["years"] else "all"
+    roles = f["roles"] if isinstance(f["roles"], str) else ", ".join(f["roles"])
+    themes = ", ".join(f["themes"]) if f["themes"] else "all"
+    lines = [(f"- sessions: {summary['sessions']}, people: {summary['people']}, organizations: "
+              f"{summary['organizations']}, participations: {summary['participations']}, "
+              f"co-participation ties: {summary['co_participation_ties']}"),
+             f"- filters: years {years}; roles {roles}; themes {themes}",
              f"- communities: {summary['communities']} (modularity {summary['modularity']:.3f})"]
     lines += [f"- {name}: {text}" for name, text in summary["methods"].items()]
     return lines

@@ -398,6 +398,6 @@ def test_brokers_table_on_hand_made_data():
 def test_html_data_block_survives_hostile_names():
     page = rp.render(rp.report(hand_made_data()), "html")
     assert "</script><script>alert(1)" not in page
-    data_block = re.search(r'<script type="application/json" id="report-data">(.*?)</script>', page, re.S).group(1)
+    data_block = re.search(r'<script type="application/json" id="report-data">(.*?)</script>', page, re.DOTALL).group(1)
     names = [n["name"] for n in json.loads(data_block)["network"]["nodes"]]
     assert "</script><script>alert(1)</script>" in names
