@@ -387,7 +387,13 @@ def report(graph, years, roles, themes, output, top, fmt, seed) -> None:
     from igfkg.report import report as make_report
 
     try:
+        def progress(stage: str) -> None:
+            if sys.stderr.isatty():
+                click.echo(f"report: {stage}...", err=True)
+
+        progress("reading the graph")
         data = read_network_data(_load_store(graph))
-        _write_or_echo(render(make_report(data, top=top, seed=seed, **_network_filters(years, roles, themes)), fmt), output)
+        result = make_report(data, top=top, seed=seed, progress=progress, **_network_filters(years, roles, themes))
+        _write_or_echo(render(result, fmt), output)
     except (ValueError, OSError) as error:
         raise click.ClickException(str(error)) from error

@@ -22,7 +22,7 @@ import io
 import json
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 
@@ -83,23 +83,27 @@ def sample_size(ties: int) -> int | None:
 
 def report(data: nw.NetworkData, *, top: int = 20, years: Iterable[int] | None = None,
            roles: Iterable[str] | None = None, themes: Iterable[str] | None = None, seed: int = 0,
-           network_view_nodes: int = NETWORK_VIEW_NODES) -> Report:
+           network_view_nodes: int = NETWORK_VIEW_NODES, progress: Callable[[str], None] | None = None) -> Report:
     """Centrality tables, brokers, communities, mixing matrices, balance per
     year and the least diverse sessions of the (filtered) corpus.
 
     `roles` None means every role (a co-participation network); ["speaker"]
     gives the co-speaker network. Session diversity is always over speakers.
+    `progress`, if given, is called with the name of each stage as it starts.
     """
+    step = progress or (lambda stage: None)
     if top < 1:
         raise ValueError("top must be at least 1")
     data = nw.filter_data(data, years=years, roles=roles, themes=themes)
     if not data.participations:
         raise ValueError("no participation matches the filters (years, roles, themes)")
+    step("graphs")
     people = nw.person_igraph(data)
     orgs = nw.organization_igraph(data)
     ties = people.number_of_edges()
     k = sample_size(ties)
 
+    step("centrality")
     measures = {
         "degree": nw.degree(people),
         "weighted_degree": nw.weighted_degree(people),
@@ -107,6 +111,7 @@ def report(data: nw.NetworkData, *, top: int = 20, years: Iterable[int] | None =
         "pagerank": nw.pagerank(people),
         "closeness": nw.closeness(people, k=k, seed=seed),
     }
+    step("communities")
     found = nw.communities(people, seed=seed)
     summary = {
         "sessions": len(data.sessions),
@@ -133,6 +138,7 @@ def report(data: nw.NetworkData, *, top: int = 20, years: Iterable[int] | None =
     if k is not None:
         candidates = _top(measures["betweenness"], max(BROKER_CANDIDATES, 2 * top))
         summary["methods"]["brokerage"] += f", for the {len(candidates)} highest-betweenness people"
+    step("brokerage")
     brokerage = nw.brokerage_by_attributes(people, ["stakeholder_group", "region"], nodes=candidates)
     for attribute, label in (("stakeholder_group", "stakeholder groups"), ("region", "regions")):
         tables.append(_broker_table(people, attribute, label, brokerage[attribute], measures, top))
@@ -150,12 +156,14 @@ def report(data: nw.NetworkData, *, top: int = 20, years: Iterable[int] | None =
     balance = _balance_by_year(data)
     for attribute, labels in (("stakeholder_group", nw.STAKEHOLDER_LABELS), ("region", nw.REGION_LABELS)):
         tables.append(_balance_table(attribute, labels, balance[attribute]))
+    step("diversity")
     tables.append(_least_diverse_table(nw.session_diversity(data), top))
     charts = {"balance": {a: {"labels": list(labels) + [nw.UNKNOWN], "years": balance[a]}
                           for a, labels in (("stakeholder_group", nw.STAKEHOLDER_LABELS), ("region", nw.REGION_LABELS))},
               "top_actors": [{"name": people.attributes[i]["name"], "value": v,
                               "stakeholder_group": people.attributes[i]["stakeholder_group"]}
                              for i, v in _top_indexed(people, measures["weighted_degree"], top)]}
+    step("network view")
     view = _network_view(data, people, measures, found, network_view_nodes, seed)
     return Report(summary, tables, charts, view)
 
