@@ -401,3 +401,9 @@ def test_html_data_block_survives_hostile_names():
     data_block = re.search(r'<script type="application/json" id="report-data">(.*?)</script>', page, re.DOTALL).group(1)
     names = [n["name"] for n in json.loads(data_block)["network"]["nodes"]]
     assert "</script><script>alert(1)</script>" in names
+
+
+def test_progress_names_each_stage_in_order(data):
+    stages = []
+    rp.report(data, top=2, progress=stages.append)
+    assert stages == ["graphs", "centrality", "communities", "brokerage", "diversity", "network view"]
