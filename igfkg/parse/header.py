@@ -28,7 +28,9 @@ _KINDS = [
 ]
 _KIND_ALTERNATION = "|".join(f"(?P<k{i}>{pattern})" for i, (pattern, _) in enumerate(_KINDS))
 _TITLE = re.compile(
-    rf"^IGF\s+(?P<year>(?:19|20)\d\d)\s+(?:{_KIND_ALTERNATION})\b\s*(?:#\s*(?P<number>\d{{1,4}})\b)?"
+    rf"^IGF\s+(?P<year>(?:19|20)\d\d)\s+(?:{_KIND_ALTERNATION})\b\s*"
+    # `#465`, or a roman numeral before a colon (`High-Level Leaders Session IV:`).
+    r"(?:#\s*(?P<number>\d{1,4})\b|(?P<roman>(?-i:[IVX]{1,5}))(?=\s*[:\-–]))?"
     r"\s*[:\-–]?\s*(?P<title>.*)$",
     re.IGNORECASE,
 )
@@ -55,11 +57,15 @@ _DATE_LINE_START = re.compile(
 )
 _MINUTES = re.compile(r"\b(?P<n>\d{1,3})\s*(?:min|mins|minutes)\b", re.IGNORECASE)
 _FORMAT_LINE = re.compile(
-    r"^(?P<format>[A-Za-z][A-Za-z &/-]{1,40}?)\s*[-–]\s*(?:(?P<layout>[A-Za-z][A-Za-z &/-]{0,40}?)\s*[-–]\s*)?"
+    # Parts are separated by a spaced dash, so `Break-out Group Discussions` stays one format.
+    r"^(?P<format>[A-Za-z][A-Za-z &/-]{1,40}?)[ \t]{1,3}[-–][ \t]{1,3}"
+    r"(?:(?P<layout>[A-Za-z][A-Za-z &/-]{0,40}?)[ \t]{1,3}[-–][ \t]{1,3})?"
     r"(?P<minutes>\d{1,3})\s*Min(?:s|utes)?\.?$",
     re.IGNORECASE,
 )
-_DURATION_LABEL = re.compile(r"^duration\s*(?:\(minutes\))?\s*:?\s*(?P<n>\d{1,3})?\s*(?:min(?:s|utes)?)?$", re.IGNORECASE)
+# Each `\s*` follows a required token: `\s*:?\s*` backtracks polynomially on long runs of spaces.
+_DURATION_LABEL = re.compile(r"^duration\s*(?:\(minutes\)\s*)?(?::\s*)?(?:(?P<n>\d{1,3})\s*)?(?:min(?:s|utes)?)?$",
+                             re.IGNORECASE)
 
 
 @dataclass
@@ -70,6 +76,7 @@ class TitleLine:
     session_type: str | None
     number: int | None
     title: str | None
+    date: str | None = None  # the calendar date a 2015-2016 main-session line gives
 
 
 def read_title(line: str) -> TitleLine | None:
@@ -80,11 +87,27 @@ def read_title(line: str) -> TitleLine | None:
     """
     if match := _TITLE.match(line):
         kind = next(_KINDS[i][1] for i in range(len(_KINDS)) if match[f"k{i}"] is not None)
-        number = int(match["number"]) if match["number"] else None
+        number = int(match["number"]) if match["number"] else _roman(match["roman"])
         return TitleLine(int(match["year"]), kind, number, match["title"].strip() or None)
     if match := _MAIN_SESSION_2015.match(line):
-        return TitleLine(int(match["year"]), "main_session", None, match["title"].strip())
+        month = _MONTHS.get(match["month"].lower())
+        try:
+            date = datetime(int(match["year"]), month, int(match["day"])).date().isoformat() if month else None
+        except ValueError:
+            date = None
+        return TitleLine(int(match["year"]), "main_session", None, match["title"].strip(), date)
     return None
+
+
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
+
+
+def _roman(numeral: str | None) -> int | None:
+    """`IV` -> 4 (the numerals session titles use, up to XXXIX)."""
+    if not numeral:
+        return None
+    values = [_ROMAN_VALUES[c] for c in numeral]
+    return sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
 
 
 @dataclass
@@ -155,6 +178,9 @@ def read_date_line(line: str) -> DateLine | None:
     return result
 
 
+_FORMAT_LABEL = re.compile(r"^(?:session\s+)?format\s*:\s*(?=\S)", re.IGNORECASE)
+
+
 @dataclass
 class FormatLine:
     format: str | None
@@ -168,6 +194,7 @@ def read_format_line(line: str) -> FormatLine | None:
     >>> read_format_line("Round Table - U-shape - 60 Min")
     FormatLine(format='Round Table', duration_min=60)
     """
+    line = _FORMAT_LABEL.sub("", line, count=1)
     if match := _FORMAT_LINE.match(line):
         return FormatLine(normalize_format(match["format"]) or match["format"].strip(), int(match["minutes"]))
     if match := _DURATION_LABEL.match(line):
@@ -177,11 +204,13 @@ def read_format_line(line: str) -> FormatLine | None:
     return None
 
 
-_ROOM = re.compile(r"^(?:room|salle|venue|location)\b\s*[:/]?\s*(?P<room>.+)$", re.IGNORECASE)
+# `Room: Ballroom B` (the label is dropped) or the bilingual `Room / Salle VI`
+# (kept whole: it is the room's name); `Room XXIV - E` is a room name, no label.
+_ROOM = re.compile(r"^(?:room|salle|venue|location)\s*(?P<sep>[:/])\s*(?P<room>.+)$", re.IGNORECASE)
 
 
 def read_room_label(line: str) -> str | None:
     """A labelled room line (`Room / Salle VI`, `Room: Ballroom B`), else None."""
     if (match := _ROOM.match(line)) and len(line) <= 80:
-        return line.strip() if "/" in line[:8] else match["room"].strip()
+        return line.strip() if match["sep"] == "/" else match["room"].strip()
     return None

@@ -37,7 +37,7 @@ _REGION_SPELLINGS = {
     RegionalGroup.AFRICAN: ["african group", "african", "africa", "african states", "afr"],
     RegionalGroup.ASIA_PACIFIC: [
         "asia pacific group", "asia pacific", "asia", "apac", "asia and the pacific",
-        "asia pacific states", "oceania", "pacific",
+        "asia pacific states", "pacific",
     ],
     RegionalGroup.EASTERN_EUROPEAN: [
         "eastern european group", "eastern europe", "eastern european", "eeg",
@@ -51,7 +51,7 @@ _REGION_SPELLINGS = {
     RegionalGroup.WEOG: [
         "western european and others group weog", "western european and others group",
         "weog", "western europe and others", "western european and other states",
-        "western europe", "eu", "europe", "na", "north america",
+        "western europe",
     ],
     RegionalGroup.INTERGOVERNMENTAL_ORGANIZATION: [
         "intergovernmental organization", "intergovernmental organisation", "igo",
@@ -62,8 +62,17 @@ REGION_BY_KEY = {
     for spelling in spellings
 }
 # Informal spellings that only count as a region where a region is expected
-# (a trailing `(EU)` or the slot after a stakeholder group), never alone.
-_WEAK_REGION_KEYS = {"na", "eu", "europe", "pacific", "asia", "africa", "oceania", "north america"}
+# (a trailing `(Africa)` or the slot after a stakeholder group), never alone.
+_WEAK_REGION_KEYS = {"pacific", "asia", "africa"}
+# Informal regions that straddle UN regional groups: `EU` and `Europe` hold
+# WEOG and Eastern European states, `NA` holds the USA and Canada (WEOG) and
+# Mexico (GRULAC) and also means "not applicable", `Oceania` holds Australia
+# and New Zealand (WEOG) and the Pacific islands (Asia-Pacific). Mapping them
+# would be a guess, so they map to no group and the parser reports them.
+AMBIGUOUS_REGION_KEYS = {
+    "eu", "europe", "european union", "na", "north america", "oceania", "americas", "the americas",
+    "middle east", "mena", "middle east and north africa",
+}
 
 
 def normalize_stakeholder_group(text: str) -> str | None:
@@ -77,7 +86,8 @@ def normalize_stakeholder_group(text: str) -> str | None:
 
 def normalize_regional_group(text: str, *, strict: bool = False) -> str | None:
     """Canonical UN regional group for a spelling (`WEOG`, `(Asia-Pacific)`,
-    `Africa`), or None. With strict, informal words such as `EU` are refused.
+    `Africa`), or None. With strict, informal words such as `Africa` are
+    refused; words that straddle groups (`EU`, `NA`) never map.
 
     >>> normalize_regional_group("Western European and Others Group (WEOG)")
     'Western European and Others Group (WEOG)'
@@ -86,6 +96,16 @@ def normalize_regional_group(text: str, *, strict: bool = False) -> str | None:
     if strict and key in _WEAK_REGION_KEYS:
         return None
     return REGION_BY_KEY.get(key)
+
+
+def is_ambiguous_region(text: str) -> bool:
+    """True for an informal region that spans several UN regional groups
+    (`EU`, `NA`, `Oceania`), which no canonical group can stand for.
+
+    >>> is_ambiguous_region("Oceania"), is_ambiguous_region("APAC")
+    (True, False)
+    """
+    return _key(text) in AMBIGUOUS_REGION_KEYS
 
 
 _FORMATS = {

@@ -8,6 +8,7 @@ import re
 
 _ORG_WORDS = re.compile(
     r"\b(?:universit\w*|institut\w*|academy|academia|administration|ministry|association|foundation|"
+    r"stiftung|fondation|fondazione|"
     r"fundaç\w*|fundaci\w*|society|council|cent(?:er|re)|organi[sz]ation\w*|agency|commission|department|"
     r"bureau|network|union|laborator\w*|lab|school|college|committee|office|authority|coalition|"
     r"alliance|initiative|secretariat|government|inc|ltd|llc|gmbh|corporation|company|federation|"
@@ -15,7 +16,7 @@ _ORG_WORDS = re.compile(
     r"partnership|unesco|icann|itu|oecd|isoc|undp|unicef|unctad|wipo|european\s+commission)\b",
     re.IGNORECASE,
 )
-_ACRONYM = re.compile(r"\s*\((?P<acronym>[A-Z][A-Za-z0-9&.-]{1,11})\)")
+_ACRONYM = re.compile(r"(?<!\s)\s*\((?P<acronym>[A-Z][A-Za-z0-9&.-]{1,11})\)")
 _UNIT = re.compile(
     r"^(?:bureau|department|division|office|directorate|unit|section|faculty|school|secretariat|"
     r"team|service|program|programme)\s+(?:of|for)\b",
@@ -57,8 +58,10 @@ def read_organizing_line(text: str, acronyms: dict[str, str]) -> list[str]:
             or re.search(r"[.!?]\s+[A-Z]", text)):
         return []
     # `A (KAIST) & B (NYU)`; not ` and `, which organization names hold.
-    parts = [p for p in re.split(r"\s+&\s+|\s*;\s*", text) if p.strip()]
+    parts = [p for p in re.split(r"(?<!\s)(?:\s+&\s+|\s*;\s*)", text) if p.strip()]
     if len(parts) > 1 and not all(looks_like_organization(p) for p in parts):
+        if any(_ORG_WORDS.fullmatch(p.strip()) for p in parts):
+            return []  # `Data Governance & Trust`: a lone `Trust` names no organization (an IGF theme)
         parts = [text]
     if not all(looks_like_organization(p) for p in parts):
         return []

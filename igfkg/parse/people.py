@@ -11,9 +11,13 @@ True
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from igfkg.parse.labels import normalize_regional_group, normalize_stakeholder_group
+from igfkg.parse.labels import (
+    AMBIGUOUS_REGION_KEYS, REGION_BY_KEY, STAKEHOLDER_BY_KEY, is_ambiguous_region, normalize_regional_group,
+    normalize_stakeholder_group,
+)
+from igfkg.parse.organizations import looks_like_organization
 
 LOCK = "\U0001F512"
 
@@ -31,13 +35,14 @@ round table roundtable theme themes policy question questions hybrid online onsi
 organizers organiser rapporteur rapporteurs summary welcome conclusion concluding wrap up q a
 contact information internet governance digital cooperation economy infrastructure global
 international development sustainable rights human data security fragmentation artificial
-intelligence ai technology technologies cyber cyberspace community sector private civil
+intelligence ai technology technologies cyber cyberspace community sector private civil safety
 technical intergovernmental regional african asia pacific european western latin american
 caribbean others weog grulac monday tuesday wednesday thursday friday saturday sunday january
 february march september october november december room
 ballroom salle plenary workshop forum networking lightning talk town event
 practice dynamic coalition parliamentary track launch award with without by from
 platform project program programme services service media news press team
+igf youth chapter hub ict villa bocage palais geneva switzerland female male
 and or the of for on in to at &
 """.split())
 
@@ -74,6 +79,8 @@ def looks_like_person_name(text: str, *, allow_single: bool = False) -> bool:
         if not _NAME_TOKEN.match(bare):
             return False
         lower = bare.lower().strip(".")
+        if len(bare) == 1 and token.endswith(".") and token is not tokens[0]:
+            continue  # a middle initial (`Vinton G. Cerf`), not the word `a`
         if lower in _NON_NAME_WORDS:
             return False
         if lower not in _NAME_PARTICLES:
@@ -92,6 +99,13 @@ class PersonMention:
     shape: str = ""
     # Offset of the name inside the line that was read.
     name_offset: int = 0
+    # Facts on the line that could not be read (`Female` as a stakeholder group,
+    # `??` as an organization): each becomes a warning, the fact stays empty.
+    problems: list[str] = field(default_factory=list)
+    nickname: str | None = None  # `Kate` in `Katherine "Kate" Mbeki`
+    # The name as the line writes it, when that differs from `name`
+    # (`Katherine "Kate" Mbeki`, `Thabo,NDLOVU`): what a span points at.
+    written: str | None = None
 
 
 @dataclass
@@ -103,67 +117,163 @@ class UnnamedMention:
     stakeholder_group: str | None = None
     regional_group: str | None = None
     shape: str = ""
+    problems: list[str] = field(default_factory=list)
 
 
 _DELEGATE = re.compile(r"^(?:a\s+)?(?:delegate|representative)s?\s+(?:from|of)\s+(?P<org>.+)$", re.IGNORECASE)
-_DASH_PAREN = re.compile(r"^(?P<name>[^():]{2,80}?)\s*\((?P<org>[^()]{0,200})\)\s*:\s*(?P<rest>.*)$")
-_NAME_DASH_ORG = re.compile(r"^(?P<name>[^–\-()]{2,80}?)\s+[-–]\s+(?P<org>[^()]{2,200}?)\s*\((?P<region>[^()]{2,60})\)\W*$")
-_NAME_PAREN = re.compile(r"^(?P<name>[^():,]{2,80}?)\s*\((?P<org>[^()]{1,200})\)\W*$")
+# A name ends with a non-space (here and below): otherwise a long run of spaces
+# is rescanned for every possible name length.
+_DASH_PAREN = re.compile(r"^(?P<name>[^():]{1,79}?[^():\s])\s*\((?P<org>[^()]{0,200})\)\s*:\s*(?P<rest>.*)$")
+# Name and organization end with a non-space, so a long run of spaces is not
+# rescanned for each possible length of them (linear time).
+_NAME_DASH_ORG = re.compile(r"^(?P<name>[^–\-()]{1,79}?[^–\-()\s])\s+[-–]\s++(?P<org>[^()]{1,199}?[^()\s])\s*\((?P<region>[^()]{2,60})\)\W*$")
+_NAME_PAREN = re.compile(r"^(?P<name>[^():,]{1,79}?[^():,\s])\s*\((?P<org>[^()]{1,200})\)\W*$")
 _SALUTATION_CSV = re.compile(r"^(?:mr|mrs|ms|miss|dr|prof)\.?\s*,", re.IGNORECASE)
-_JOB_TITLE_START = re.compile(
-    r"^(?:senior\s+|deputy\s+|vice\s+|chief\s+|executive\s+|associate\s+|assistant\s+|co-?)?"
-    r"(?:director|president|professor|head|chair|chairman|chairwoman|chairperson|founder|manager|"
-    r"member|dean|secretary|ceo|cto|coo|minister|ambassador|advisor|adviser|officer|lead|"
-    r"researcher|lecturer|coordinator|fellow|partner|analyst|consultant|expert|engineer|student|"
-    r"counsel|representative|specialist|editor|journalist|programme|program|project|policy|"
-    r"general|legal|research|senior|principal|commissioner|governor|mayor|judge|board)\b",
+
+
+# Nouns that make a comma part a job title (`Senior Policy Advisor`, `Head of
+# Cyber Policy`) rather than an organization.
+_JOB_TITLE_NOUN = re.compile(
+    r"\b(?:director|president|professor|head|chair|chairman|chairwoman|chairperson|founder|co-?founder|"
+    r"manager|member|dean|secretary|undersecretary|under-secretary|ceo|cto|coo|cfo|minister|ambassador|"
+    r"advisor|adviser|officer|lead|researcher|lecturer|coordinator|fellow|partner|analyst|consultant|"
+    r"expert|engineer|student|counsel|representative|specialist|editor|journalist|commissioner|governor|"
+    r"mayor|judge|principal|rapporteur|attorney|lawyer|scientist|economist|strategist|architect|"
+    r"administrator|assistant|associate|advocate|activist|trainer|facilitator|envoy|delegate|vp|svp|evp)s?\b",
     re.IGNORECASE,
 )
+# Words a subject of study or work starts with (`Professor of Computer Science`,
+# `Head of Public Policy`): what follows `of` there is no organization.
+_SUBJECT_WORDS = frozenset("""
+the a an law laws computer computing science sciences engineering communications telecommunications
+telecom programs programmes programme program public foreign external legal strategy strategic
+operations research information policy policies affairs applied social political economic economics
+media business trade finance health education partnerships relations studies products product
+regulatory government governmental engagement outreach innovation
+""".split())
+_NAME_SUFFIX = re.compile(r"^(?:jr|sr|ii|iii|iv)\.?$", re.IGNORECASE)
+_ONLY_QUESTION_MARKS = re.compile(r"^\s*\?+\s*$")
+# `Katherine "Kate" Mbeki`, `Jonathan (Jon) Reyes`: a nickname between the given name and the rest.
+_NICKNAME = re.compile(
+    r"^(?P<salutation>(?i:mr|mrs|ms|dr|prof)\.?\s+)?(?P<first>[A-ZÀ-Ý][\w'’.-]{0,40})\s+"
+    r"(?:\"(?P<quoted>[A-ZÀ-Ý][\w'’-]{0,30})\"|“(?P<curly>[A-ZÀ-Ý][\w'’-]{0,30})”|\((?P<paren>[A-ZÀ-Ý][a-zà-ÿ'’-]{1,30})\))"
+    r"\s+(?P<last>[A-ZÀ-Ý][\w'’.-]{0,40}(?:\s+[\w'’.-]{1,40}){0,3}?)(?=\s*(?:[,(:]|$))"
+)
+
+
+def _is_job_title(text: str) -> bool:
+    return bool(_JOB_TITLE_NOUN.search(text))
+
+
+def _after_of_is_organization(text: str) -> bool:
+    """`Senior Director of Baidu Deep Learning Platform` names an organization
+    after `of`; `Professor of Computer Science` names a subject."""
+    first = text.split()[0].lower().strip(".,") if text.split() else ""
+    return bool(text) and (looks_like_organization(text) or (
+        first not in _SUBJECT_WORDS and first not in _NON_NAME_WORDS and text[0].isupper()))
 
 
 def split_affiliation(text: str) -> str | None:
     """Organization from the text after a name: `Chair of X, University of
     Edinburgh` -> `University of Edinburgh`; `Senior Director of Baidu` ->
-    `Baidu`; several affiliations separated by `;` -> the first."""
+    `Baidu`; `Secretary of IT, Ministry of Planning, Budget and Management` ->
+    the ministry, commas and all; a job title alone -> None; several
+    affiliations separated by `;` -> the first."""
     first = text.split(";")[0].strip(" ,.")
     parts = [p.strip() for p in first.split(",") if p.strip()]
     if not parts:
         return None
+    # The organization starts at the last part that reads as one and runs to the end.
+    for index in range(len(parts) - 1, -1, -1):
+        part = parts[index]
+        if looks_like_organization(part):
+            if _is_job_title(part):
+                if " of " in part:
+                    return part.rsplit(" of ", 1)[1].strip() or None
+                continue  # `Programme Officer`: a job title, though `programme` is an organization word
+            return ", ".join(parts[index:])
     last = parts[-1]
-    if _JOB_TITLE_START.match(last):
-        if " of " in last:
-            return last.rsplit(" of ", 1)[1].strip() or None
+    if _is_job_title(last):
+        if " of " in last and _after_of_is_organization(after := last.rsplit(" of ", 1)[1].strip()):
+            return after
         return None
     return last
 
 
-def _group_and_region(parts: list[str]) -> tuple[str | None, str | None, list[str]]:
-    """Pull a stakeholder group and a region out of comma parts; return the rest."""
+def _group_and_region(parts: list[str]) -> tuple[str | None, str | None, list[str], list[str]]:
+    """Pull a stakeholder group and a region out of comma parts; return the
+    rest, and the problems met (an informal region that spans UN groups)."""
     group = region = None
-    rest = []
-    for part in parts:
+    rest: list[str] = []
+    problems: list[str] = []
+    for index, part in enumerate(parts):
+        last = index == len(parts) - 1
         if group is None and (g := normalize_stakeholder_group(part)):
             group = g
+        elif region is None and (group is not None or last) and is_ambiguous_region(part):
+            problems.append(f"'{part}' is an informal region spanning several UN regional groups: "
+                            "regional group left empty")
         elif region is None and group is not None and (r := normalize_regional_group(part)):
             region = r
-        elif region is None and (r := normalize_regional_group(part, strict=part is not parts[-1])):
+        elif region is None and (r := normalize_regional_group(part, strict=not last)):
             region = r
         else:
             rest.append(part)
-    return group, region, rest
+    return group, region, rest, problems
+
+
+def _affiliation_beside_groups(rest: list[str], group: str | None, problems: list[str]) -> str | None:
+    """The organization among the parts left beside a stakeholder group and
+    region. Job titles are no organization; a lone word standing where the
+    stakeholder group belongs (`Name, Female, African Group`) is reported."""
+    kept = [p for p in rest if p and not _is_job_title(p)]
+    if not kept:
+        return None
+    for index, part in enumerate(kept):
+        if looks_like_organization(part):
+            return _org(", ".join(kept[index:]), problems)
+    if group is None and len(kept) == 1 and len(rest) == 1:
+        problems.append(f"'{kept[0]}' stands in the stakeholder-group slot but is not a stakeholder group: "
+                        "stakeholder group left empty")
+        return None
+    return _org(", ".join(kept), problems)
+
+
+def _split_nickname(value: str) -> tuple[str, str | None, str | None]:
+    """(value without the nickname, nickname, the name as written) for
+    `Katherine "Kate" Mbeki, ...`; the value unchanged when there is none."""
+    match = _NICKNAME.match(value)
+    if not match:
+        return value, None, None
+    nickname = match["quoted"] or match["curly"] or match["paren"]
+    name = f"{match['first']} {match['last']}"
+    if not looks_like_person_name(name):
+        return value, None, None
+    written = value[match.start("first"):match.end("last")]
+    return (match["salutation"] or "") + name + value[match.end():], nickname, written
 
 
 def read_person(text: str, *, labelled_role: str | None = None) -> PersonMention | UnnamedMention | None:
     """Read a person (or an unnamed role holder) from the value of a line.
 
-    `labelled_role` is the role a label on the line gave (`Organizer 1:`);
+    `labelled_role` is the role a label or heading gave (`Organizer 1:`);
     a line that still carries its label is not read here.
     """
     value = text.replace("\u00a0", " ").strip()
     value = re.sub(r"^[-•*·–]\s+", "", value).strip()
-    lead = len(text) - len(text.lstrip())
     if not value or _LABEL_PREFIX.match(value):
         return None
+    value, nickname, written = _split_nickname(value)
+    mention = _read_person_value(text, value, labelled_role)
+    if isinstance(mention, PersonMention) and nickname:
+        mention.nickname, mention.written = nickname, written
+        mention.name_offset = max(text.find(written), 0)
+    return mention
+
+
+def _read_person_value(text: str, value: str, labelled_role: str | None) -> PersonMention | UnnamedMention | None:
+    lead = len(text) - len(text.lstrip())
+    problems: list[str] = []
     if match := _DELEGATE.match(value):
         return UnnamedMention(value, organization=_org(match["org"]), shape="delegate")
     if _SALUTATION_CSV.match(value):
@@ -171,15 +281,15 @@ def read_person(text: str, *, labelled_role: str | None = None) -> PersonMention
     if match := _DASH_PAREN.match(value):
         name = clean_name(match["name"])
         if looks_like_person_name(name):
-            group, region, _ = _group_and_region([p.strip() for p in match["rest"].split(",")])
-            return PersonMention(name, _org(match["org"]), group, region, "name-paren-org-colon-groups",
-                                 text.find(name.split()[0]))
+            group, region, _, problems = _group_and_region([p.strip() for p in match["rest"].split(",")])
+            return PersonMention(name, _org(match["org"], problems), group, region, "name-paren-org-colon-groups",
+                                 _find_name(text, name), problems=problems)
     if match := _NAME_DASH_ORG.match(value):
         name = clean_name(match["name"])
         region = normalize_regional_group(match["region"])
         if looks_like_person_name(name) and region:
             return PersonMention(name, _org(match["org"]), None, region, "name-dash-org-region",
-                                 text.find(name.split()[0]))
+                                 _find_name(text, name))
     if "," not in value:
         if match := _NAME_PAREN.match(value):
             name = clean_name(match["name"])
@@ -187,56 +297,191 @@ def read_person(text: str, *, labelled_role: str | None = None) -> PersonMention
                 org_text = match["org"]
                 region = normalize_regional_group(org_text, strict=True)
                 return PersonMention(name, None if region else _org(org_text), None, region,
-                                     "name-paren-org", text.find(name.split()[0]))
+                                     "name-paren-org", _find_name(text, name))
         name = clean_name(value)
         if looks_like_person_name(name, allow_single=labelled_role is not None):
-            return PersonMention(name, None, None, None, "bare-name", text.find(name.split()[0]) if name else lead)
+            return PersonMention(name, None, None, None, "bare-name", _find_name(text, name) if name else lead)
+        if labelled_role and looks_like_organization(name) and len(name.split()) <= 8 and not _SENTENCE_END.search(value):
+            return UnnamedMention(value, organization=_org(name), shape="organization-in-person-slot")
         return None
     head, _, tail = value.partition(",")
     parts = [p.strip() for p in tail.replace(LOCK, ",").split(",")]
     if normalize_stakeholder_group(head):
-        group, region, rest = _group_and_region([head] + parts)
-        return UnnamedMention(value, organization=", ".join(rest) or None, stakeholder_group=group,
-                              regional_group=region, shape="groups-only")
+        group, region, rest, problems = _group_and_region([head] + parts)
+        return UnnamedMention(value, organization=_org(", ".join(p for p in rest if p)) or None,
+                              stakeholder_group=group, regional_group=region, shape="groups-only",
+                              problems=problems)
     name = clean_name(head)
-    if not looks_like_person_name(name, allow_single=labelled_role is not None):
+    if parts and _NAME_SUFFIX.match(parts[0]) and looks_like_person_name(name):
+        # `Robert Ellison, Jr., ...`: the suffix belongs to the name.
+        name, parts, tail = f"{name}, {parts[0]}", parts[1:], tail.partition(",")[2]
+    elif _surname_first_with_comma(head, parts):
+        # `DIALLO, Aminata, Technical Community, African Group`
+        name, parts, tail = f"{head.strip()}, {parts[0]}", parts[1:], tail.partition(",")[2]
+    if not looks_like_person_name(_SUFFIX_OR_COMMA.sub(" ", name), allow_single=labelled_role is not None):
+        group, region, rest, problems = _group_and_region([p for p in parts if p])
+        if looks_like_organization(head) and (group or region or labelled_role):
+            return UnnamedMention(value, organization=_org(head), stakeholder_group=group, regional_group=region,
+                                  shape="organization-in-person-slot", problems=problems)
         return None
-    offset = text.find(name.split()[0])
-    group, region, rest = _group_and_region([p for p in parts if p])
-    if group or region:
-        return PersonMention(name, _org(", ".join(rest)) if rest else None, group, region,
-                             "name-groups", offset)
-    org_text = tail.replace(LOCK, " ").strip()
-    if labelled_role == "organizer" or (len(rest) <= 1 and not _JOB_TITLE_START.match(org_text)):
+    offset = _find_name(text, name)
+    group, region, rest, problems = _group_and_region([p for p in parts if p])
+    if group or region or problems:
+        affiliation = _affiliation_beside_groups(rest, group, problems)
+        return PersonMention(name, affiliation, group, region, "name-groups", offset, problems=problems)
+    org_text = tail.replace(LOCK, " ").strip()  # as written: `Cyberspace,Zhejing University` keeps its comma
+    if labelled_role == "organizer" or (len(rest) <= 1 and not _is_job_title(org_text)):
         # `Organizer 1: Name, Organization` – the organization may hold commas.
-        return PersonMention(name, _org(org_text), None, None, "name-organization", offset)
-    return PersonMention(name, _org(split_affiliation(org_text) or ""), None, None, "name-title-organization", offset)
+        return PersonMention(name, _org(org_text, problems), None, None, "name-organization", offset,
+                             problems=problems)
+    return PersonMention(name, _org(split_affiliation(org_text) or "", problems), None, None,
+                         "name-title-organization", offset, problems=problems)
+
+
+_SUFFIX_OR_COMMA = re.compile(r",\s*(?:(?:jr|sr|ii|iii|iv)\.?)?", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?]\s+\S")
+_ALL_CAPS_SURNAME = re.compile(r"^[A-ZÀ-Ý][A-ZÀ-Ý'’-]{1,30}$")
+_GIVEN_NAMES = re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ'’-]{1,30}(?:[\s-][A-ZÀ-Ý][a-zà-ÿ'’-]{1,30})?$")
+
+
+def _surname_first_with_comma(head: str, parts: list[str]) -> bool:
+    """`DIALLO, Aminata, <group>, <region>`: a family name in capitals, a
+    comma, the given name, and then a group or region (so the comma cannot
+    be the one between a name and an organization)."""
+    if len(parts) < 2 or not _ALL_CAPS_SURNAME.match(head.strip()) or not _GIVEN_NAMES.match(parts[0]):
+        return False
+    if not looks_like_person_name(f"{parts[0]} {head.strip()}"):
+        return False
+    group, region, _, _ = _group_and_region([p for p in parts[1:] if p])
+    return bool(group or region)
+
+
+def _find_name(text: str, name: str) -> int:
+    """Offset of the name (or of its first word) in the line it was read from."""
+    offset = text.find(name)
+    if offset < 0 and name.split():
+        offset = text.find(name.split()[0])
+    return max(offset, 0)
 
 
 _LABEL_PREFIX = re.compile(
     r"^(?:organi[sz]er|co-organi[sz]er|speaker|panelist|panellist|moderator|on-?site moderator|"
     r"online moderator|rapporteur)s?\s*\d*\s*:", re.IGNORECASE,
 )
+# A period that ends an abbreviation stays with the organization (`Cape Data, Inc.`).
+_ABBREVIATION_END = re.compile(r"\b(?:inc|ltd|co|corp|llc|plc|s\.a|s\.l|gmbh|e\.v|jr|sr|bhd|pty|pvt)\.$", re.IGNORECASE)
 
 
-def _org(text: str | None) -> str | None:
-    """Organization text cleaned: lock glyph, `??` and blanks mean unknown."""
+def _org(text: str | None, problems: list[str] | None = None) -> str | None:
+    """Organization text cleaned: lock glyph, `??` and blanks mean unknown
+    (`??` is reported in `problems`, a hidden organization behind the lock is not)."""
     if text is None:
         return None
-    cleaned = re.sub(r"\s+", " ", text.replace(LOCK, " ")).strip(" ,.;:-")
+    if problems is not None and _ONLY_QUESTION_MARKS.match(text.replace(LOCK, " ")):
+        problems.append(f"organization given as '{text.strip()}': left empty")
+        return None
+    spaced = re.sub(r"\s+", " ", text.replace(LOCK, " ")).strip()
+    cleaned = spaced.strip(" ,.;:-")
+    if _ABBREVIATION_END.search(spaced.rstrip(" ,;:-")):
+        cleaned += "."
     if not cleaned or not re.search(r"\w", cleaned):
         return None
     return cleaned
 
 
 def _read_salutation_csv(value: str) -> PersonMention | None:
-    """`Ms.,Given,FAMILY,Civil Society,Organization,...` (2017 pages)."""
+    """`Ms.,Given,FAMILY,Civil Society,Organization,[Region]` (2017 pages);
+    the organization may hold commas (`Ministry of Economy, Trade and Industry`)."""
     parts = [p.strip() for p in value.split(",")]
     if len(parts) < 3:
         return None
     name = clean_name(f"{parts[1]} {parts[2]}")
     if not looks_like_person_name(name):
         return None
-    group, region, rest = _group_and_region(parts[3:])
-    org = _org(rest[0]) if rest else None
-    return PersonMention(name, org, group, region, "salutation-csv", value.find(parts[1]))
+    group, region, rest, problems = _group_and_region(parts[3:])
+    org = _org(", ".join(p for p in rest if p), problems) if rest else None
+    written = value[value.find(parts[1]):value.find(parts[2], value.find(parts[1]) + len(parts[1])) + len(parts[2])]
+    return PersonMention(name, org, group, region, "salutation-csv", value.find(parts[1]), problems=problems,
+                         written=written)
+
+
+# --- several people on one line ---------------------------------------------------
+
+_EMAIL_PLACEHOLDER = re.compile(r"\[\s*email[\s\u00a0]*protected\s*\]", re.IGNORECASE)
+_DASH_SEPARATOR = re.compile(r"(?<!\s)\s+[-–—]\s+")  # (?<!\s): linear on long runs of spaces
+_SALUTATION_INSIDE = re.compile(r"(?<=\S)\s+(?=(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+[A-ZÀ-Ý])")
+# Group and region spellings as a page may write them (`Asia-Pacific Group`, `civil society`, `APAC`).
+_GLUE_LABELS = [
+    r"[^A-Za-z0-9]{1,3}".join(map(re.escape, key.split()))
+    for key in sorted({*REGION_BY_KEY, *STAKEHOLDER_BY_KEY, *AMBIGUOUS_REGION_KEYS}, key=len, reverse=True)
+]
+# `..., civil society, AfricaYaw Darko, ...`: a group or region glued to the next
+# person's name (a list flattened without separators). Only right after a comma,
+# so a camel-case name (`McDonald`) is never split.
+_GLUED_AFTER_LABEL = re.compile(
+    r",\s*+(?i:" + "|".join(_GLUE_LABELS) + r")(?=[A-ZÀ-Ý][a-zà-ÿ])"  # `\s*+`: spaces are never re-scanned
+)
+_GLUED_AFTER_PAREN = re.compile(r"\)(?=[A-ZÀ-Ý][a-zà-ÿ])")
+
+
+def split_people_run(text: str) -> list[tuple[str, int]]:
+    """Split a line that holds several people run together: separated by
+    `[email protected]` placeholders, by ` - `, by a salutation starting the
+    next person, or glued with no separator after a group, region or `)`.
+    Returns (piece, offset) pairs, or [] when the line is not such a run.
+
+    >>> [p for p, _ in split_people_run("Ana Lima, civil society, LACRui Costa, private sector, LAC")]
+    ['Ana Lima, civil society, LAC', 'Rui Costa, private sector, LAC']
+    """
+    if _EMAIL_PLACEHOLDER.search(text):
+        return _pieces(text, [(m.start(), m.end()) for m in _EMAIL_PLACEHOLDER.finditer(text)])
+    if _NAME_DASH_ORG.match(text.strip()):
+        return []  # `Wan Sie Lee - Singapore Government (Asia-Pacific)`: one person
+    for cuts in (
+        [(m.start(), m.end()) for m in _DASH_SEPARATOR.finditer(text)],
+        [(m.start(), m.end()) for m in _SALUTATION_INSIDE.finditer(text)],
+        [(m.end(), m.end()) for m in _GLUED_AFTER_LABEL.finditer(text)]
+        + [(m.end(), m.end()) for m in _GLUED_AFTER_PAREN.finditer(text)],
+    ):
+        if not cuts:
+            continue
+        pieces = _pieces(text, sorted(cuts))
+        if len(pieces) >= 2 and all(_reads_as_someone(piece) for piece, _ in pieces):
+            return pieces
+    return []
+
+
+def _pieces(text: str, cuts: list[tuple[int, int]]) -> list[tuple[str, int]]:
+    pieces, begin = [], 0
+    for start, end in [*cuts, (len(text), len(text))]:
+        piece = text[begin:start]
+        stripped = piece.strip(" ,;")
+        if stripped:
+            pieces.append((stripped, begin + piece.find(stripped)))
+        begin = end
+    return pieces
+
+
+def _reads_as_someone(piece: str) -> bool:
+    return isinstance(read_person(piece, labelled_role="speaker"), PersonMention)
+
+
+# `Dr. Lucía Benítez is a researcher at ...`: a biography that opens with its person.
+_BIOGRAPHY = re.compile(
+    r"^(?:(?:mr|mrs|ms|dr|prof|professor|h\.?\s?e)\.?\s+)?"
+    r"(?P<name>[A-ZÀ-Ý][\w'’.-]{0,40}(?:\s+[\w'’.-]{1,40}){1,4}?)\s+"
+    r"(?:is|was|has|serves|served|works|worked|leads|led|heads|directs|chairs|joined|holds|currently)\b",
+    re.IGNORECASE,
+)
+
+
+def read_biography(text: str) -> PersonMention | None:
+    """The person a biography line opens with (`Dr. Lucía Benítez is a
+    researcher at ...`), or None. Nothing else is read from the prose."""
+    match = _BIOGRAPHY.match(text.strip())
+    if not match:
+        return None
+    name = clean_name(match["name"])
+    if not looks_like_person_name(name) or not all(t[0].isupper() or t.lower() in _NAME_PARTICLES for t in name.split()):
+        return None
+    return PersonMention(name, shape="biography", name_offset=_find_name(text, name))

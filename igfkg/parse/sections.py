@@ -11,16 +11,19 @@ from igfkg.model import Role
 from igfkg.names import fold
 from igfkg.parse.labels import is_sdg_target, sdg_goal_for_title
 
-_DEADLINE = re.compile(r"\(\s*\*?\s*deadline[^)]*\)", re.IGNORECASE)
+# No `\s*\*?\s*` (quadratic on spaces) and a bounded tail (an unclosed
+# `(deadline` would otherwise be scanned to the end of the line for each one).
+_DEADLINE = re.compile(r"\(\s*(?:\*\s*)?deadline[^)]{0,300}\)", re.IGNORECASE)
 
 ROLE_HEADINGS = {
     Role.ORGANIZER: ["organizer", "organizers", "organizer s", "organiser", "organisers", "organiser s",
                      "co organizers", "co organisers", "organizing team", "organising team"],
     Role.SPEAKER: ["speaker", "speakers", "speaker s", "additional speakers", "panelists", "panellists",
-                   "panelist s", "discussants", "speakers and panelists", "invited speakers"],
+                   "panelist s", "discussants", "speakers and panelists", "invited speakers",
+                   "panelists speakers", "panellists speakers", "speakers panelists"],
     Role.ONSITE_MODERATOR: ["onsite moderator", "on site moderator", "moderator", "moderators",
                             "moderator s", "in person moderator", "onsite moderator s",
-                            "facilitator", "facilitators"],
+                            "facilitator", "facilitators", "co moderators", "co moderator"],
     Role.ONLINE_MODERATOR: ["online moderator", "online moderators", "online moderator s",
                             "remote moderator", "remote moderators"],
     Role.RAPPORTEUR: ["rapporteur", "rapporteurs", "rapporteur s"],
@@ -29,33 +32,41 @@ SECTION_HEADINGS = {
     "policy": ["policy question s", "policy questions", "policy question"],
     "outcomes": ["expected outcomes", "expected outcome"],
     "description": ["description", "session description", "about this session", "issue description",
-                    "background", "abstract"],
+                    "background", "abstract", "content of the session"],
     "sdgs": ["sdgs", "sdg", "sustainable development goals", "sdg goals", "relevant sdgs",
              "sdgs and targets"],
     "report": ["report", "session report", "summary report", "session summary"],
     "agenda": ["agenda", "session agenda", "programme", "program"],
     "themes": ["themes", "theme", "sub theme", "subtheme", "tags", "issues", "main theme"],
     "prose": ["format description", "hybrid format", "online participation", "targets",
-              "discussion facilitation", "content of the session", "relevance to internet governance",
+              "discussion facilitation", "relevance to internet governance",
               "relevance to theme", "organizing organizations", "intended agenda"],
     "footer": ["contact information", "united nations", "secretariat of the internet governance forum",
                "secretariat of the internet governance forum igf", "villa le bocage", "follow us",
                "igf secretariat", "copyright"],
 }
 _TAKEAWAYS = re.compile(r"^(?:\d+\s+)?key\s+take\s*-?aways?\b", re.IGNORECASE)
-_CALLS = re.compile(r"^(?:\d+\s+)?calls?\s*-?\s*to\s*-?\s*action(?:\s+points?)?\b", re.IGNORECASE)
+_CALLS = re.compile(r"^(?:\d+\s+)?calls?\s*(?:-\s*)?to\s*(?:-\s*)?action(?:\s+points?)?\b", re.IGNORECASE)
 _REPORT = re.compile(r"^session\s+report\b", re.IGNORECASE)
-_AGENDA = re.compile(r"^agenda\s*(?:\([^)]{0,20}\))?\s*:?\s*$", re.IGNORECASE)
+_AGENDA = re.compile(r"^agenda\s*(?:\([^)]{0,20}\)\s*)?(?::\s*)?$", re.IGNORECASE)
 _SUBHEADING = re.compile(
     r"^(?:(?:part|panel|segment|topic|round|block)\s+\d+\b.*|keynote(?:\s+speech|\s+address)?|"
     r"(?:opening|closing|concluding|welcome|introductory)\s+(?:remarks|statement|session)|"
-    r"introduction|q\s*&\s*a|open\s+discussion|interactive\s+discussion|wrap[- ]up)\s*:?$",
+    r"introduction|q\s*&\s*a|open\s+discussion|interactive\s+discussion|wrap[- ]up)"
+    r"(?:\s*\(\s*\d{1,3}\s*min(?:s|utes)?\s*\))?\s*:?$",  # `Wrap-up (10 min)`
+    re.IGNORECASE,
+)
+# An agenda line led by its time: `10:50 – 11:00 Welcome ...`, `09.20-09.30: Intro`, `15 min - Q&A`.
+_AGENDA_TIME = re.compile(
+    r"^(?:\d{1,2}[:.]\d{2}\s*(?:h\s*)?(?:[-–—]|to)\s*\d{1,2}[:.]\d{2}|\d{1,3}\s*(?:min(?:s|utes)?|mn)\b)",
     re.IGNORECASE,
 )
 _PREFIX_HEADINGS = [
     (re.compile(r"^(?:format\s+description|hybrid\s+format|online\s+participation|targets)\s*:", re.I), "prose"),
     (re.compile(r"^what\s+will\s+participants\s+gain\b[^?]*\??", re.I), "prose"),
+    (re.compile(r"^relevance\s+to\s+(?:internet\s+governance|(?:the\s+)?theme)\s*:", re.I), "prose"),
     (re.compile(r"^(?:session\s+)?description\s*:", re.I), "description"),
+    (re.compile(r"^(?:content\s+of\s+the\s+session|about\s+this\s+session)\s*:", re.I), "description"),
     (re.compile(r"^expected\s+outcomes?\s*:", re.I), "outcomes"),
     (re.compile(r"^policy\s+questions?(?:\s*\(s\))?\s*:", re.I), "policy"),
 ]
@@ -92,6 +103,12 @@ def classify_heading(line: str) -> tuple[str, str | None] | None:
     if _SUBHEADING.match(line):
         return "subheading", None
     return None
+
+
+def is_agenda_item(line: str) -> bool:
+    """An agenda line that starts with its time slot (`10:50 – 11:00 Welcome`);
+    such a line names a part of the session, never a person."""
+    return bool(_AGENDA_TIME.match(line))
 
 
 def classify_prefix_heading(line: str) -> tuple[str, str] | None:
@@ -160,11 +177,21 @@ def merge_similar(items: list[str], *, threshold: float = 0.85) -> list[str]:
     (the IGF pages print key takeaways twice: in the report and under the
     deadline heading)."""
     kept: list[str] = []
+    kept_keys: list[str] = []
     for item in items:
         key = fold(item)
-        if not any(SequenceMatcher(None, key, fold(k)).ratio() >= threshold for k in kept):
+        if not any(_similar(key, k, threshold) for k in kept_keys):
             kept.append(item)
+            kept_keys.append(key)
     return kept
+
+
+def _similar(a: str, b: str, threshold: float) -> bool:
+    """`SequenceMatcher(None, a, b).ratio() >= threshold`, skipping the costly
+    ratio when one of its cheap upper bounds is already below the threshold."""
+    matcher = SequenceMatcher(None, a, b)
+    return (matcher.real_quick_ratio() >= threshold and matcher.quick_ratio() >= threshold
+            and matcher.ratio() >= threshold)
 
 
 _SDG_GOAL = re.compile(r"^(?:goal|sdg)?\s*(?P<n>\d{1,2})\s*[.:\-–]\s*(?P<title>[A-Za-z][^:]{2,80})$", re.IGNORECASE)

@@ -19,13 +19,14 @@ from igfkg.model import (
 )
 from igfkg.names import bag_key, fold, one_token_typo
 from igfkg.parse.header import read_date_line, read_format_line, read_room_label, read_title
-from igfkg.parse.labels import normalize_regional_group, normalize_stakeholder_group
+from igfkg.parse.labels import is_ambiguous_region, normalize_regional_group, normalize_stakeholder_group
 from igfkg.parse.organizations import read_organizing_line, strip_acronym
 from igfkg.parse.people import (
-    PersonMention, UnnamedMention, clean_name, looks_like_person_name, read_person,
+    PersonMention, UnnamedMention, clean_name, looks_like_person_name, read_biography, read_person,
+    split_people_run,
 )
 from igfkg.parse.sections import (
-    classify_heading, classify_prefix_heading, list_items, merge_similar, read_sdg_goal,
+    classify_heading, classify_prefix_heading, is_agenda_item, list_items, merge_similar, read_sdg_goal,
     read_sdg_target, split_numbered_items,
 )
 
@@ -61,6 +62,7 @@ class Step:
     rule: str
     field: str
     text: str
+    value: str = ""  # what the rule read from the line (a person's facts, a warning's reason)
 
 
 @dataclass
@@ -73,30 +75,42 @@ class _Entry:
     rule: str | None  # the inference rule when no heading or label stated the role
     block: int
     leading: bool = False  # an unlabelled block before any role was seen
+    step: Step | None = None  # the explain step, updated when a leading block's role is decided
 
 
 _ROLE_LABEL = re.compile(
-    r"(?P<label>(?:(?:on-?site\s+|online\s+|remote\s+)?moderator|co-?organi[sz]er|organi[sz]er|speaker|"
+    r"(?P<label>(?:(?:on-?site\s+|online\s+|remote\s+)?moderator|co-?organi[sz]er|organi[sz]er|(?:additional\s+)?speaker|"
     r"panel+ist|rapporteur|proposer'?s?(?:\s+name)?|co-?proposer'?s?(?:\s+name)?)s?"
     r"(?:\s*\(s\))?(?:\s+(?:and|&|/)\s+(?:(?:on-?site\s+|online\s+)?moderator|organi[sz]er|speaker|rapporteur)s?)?)"
-    r"\s*(?P<n>\d{1,3})?\s*:",
+    r"\s*(?:(?P<n>\d{1,3})\s*)?:",  # not `\s*\d?\s*:`, which backtracks quadratically
     re.IGNORECASE,
 )
 _ATTRIBUTE_LABEL = re.compile(
-    r"(?P<label>organi[sz]ational\s+affiliation|affiliation|organi[sz]ation|stakeholder(?:\s+group)?|"
+    r"(?P<label>organi[sz]ational\s+affiliation|(?:co-?)?proposer'?s?\s+organi[sz]ation|affiliation|"
+    r"organi[sz]ation|stakeholder(?:\s+group)?|"
     r"regional\s+group|region)\s*:",
     re.IGNORECASE,
 )
 _ANY_LABEL = re.compile(f"{_ROLE_LABEL.pattern}|{_ATTRIBUTE_LABEL.pattern.replace('(?P<label>', '(?P<attr>')}", re.IGNORECASE)
-_QUALIFIER = re.compile(r"\s*\((?:main|sub|lead|co|online|onsite|on-site|remote|tbc|tbd|invited|confirmed)\)", re.IGNORECASE)
-_NAME_LIST_SPLIT = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
+# `(?<!\s)`: a match starts where a run of spaces starts, never inside it
+# (linear time; otherwise each space of a long run is tried again).
+_QUALIFIER = re.compile(r"(?<!\s)\s*\((?:main|sub|lead|co|online|onsite|on-site|remote|tbc|tbd|invited|confirmed)\)", re.IGNORECASE)
+_NAME_LIST_SPLIT = re.compile(r"(?<!\s)\s*(?:,|;|\band\b|&)\s*")
 _SPEAKERS_IN_TEXT = re.compile(
     r"\b(?:the\s+)?(?:speakers|panel+ists|discussants)\s+(?:are|will\s+be|include)\s*:?\s*(?P<list>[^.]{5,400})",
     re.IGNORECASE,
 )
 _RAPPORTEURS_IN_TEXT = re.compile(r"\brapporteurs?\s*:\s*(?P<list>[^.]{3,200})", re.IGNORECASE)
-_MENTION_PAREN_PAIR = re.compile(r"\((?P<name>[^(),:]{3,60}),\s*(?P<org>[^()]{2,100})\)")
-_MENTION_NAME_PAREN = re.compile(r"(?P<name>[^\W\d_][\w’'.-]*(?:\s+[^\W\d_][\w’'.-]*){1,3})\s*\((?P<org>[^()]{2,100})\)")
+_MENTION_PAREN_PAIR = re.compile(r"\((?P<name>[^(),:]{3,60}),\s*(?P<org>[^()\s][^()]{1,99})\)")
+# Starts only at the start of a word: trying every letter of a long word is quadratic.
+_MENTION_NAME_PAREN = re.compile(r"(?<![\w’'.-])(?P<name>[^\W\d_][\w’'.-]*(?:\s+[^\W\d_][\w’'.-]*){1,5})\s*\((?P<org>[^()]{2,100})\)")
+# Roles a page names that the record has no place for (`Chair: H.E. ...`): reported, not guessed.
+_OTHER_ROLE_LABEL = re.compile(r"^(?P<label>(?:co-?)?chair(?:s|person|persons)?|hosts?)\s*:", re.IGNORECASE)
+_PANELISTS_IN_TEXT = re.compile(
+    r"\b(?i:panel+ists?)\s*:\s*(?P<list>(?:(?:mr|mrs|ms|dr|prof)\.?\s+)?[A-ZÀ-Ý][\w'’.-]{0,40}(?:\s+[A-ZÀ-Ý][\w'’.-]{0,40}){1,3}"
+    r"(?:\s*\([^()]{2,100}\))?)",
+)
+_AGENDA_MINUTES = re.compile(r"\(\s*(?P<n>\d{1,3})\s*min(?:s|utes)?\s*\)", re.IGNORECASE)
 _CHECK_IN = re.compile(r"check[- ]?in|add (?:this )?(?:session )?to (?:your|my) schedule", re.IGNORECASE)
 _SENTENCE = re.compile(r"[.!?]\s+[A-Z]")
 
@@ -104,7 +118,7 @@ _SENTENCE = re.compile(r"[.!?]\s+[A-Z]")
 def _role_of_label(label: str) -> list[str]:
     """Roles named by a line label: `Moderator and Organizer` -> both."""
     roles = []
-    for part in re.split(r"\s+(?:and|&|/)\s+", label.lower()):
+    for part in re.split(r"(?<!\s)\s+(?:and|&|/)\s+", label.lower()):
         if "online" in part or "remote" in part:
             roles.append(Role.ONLINE_MODERATOR.value)
         elif "moderator" in part:
@@ -145,13 +159,17 @@ class _Walk:
     label_group: list[_Entry] = field(default_factory=list)
     pending_attributes: dict[str, str] = field(default_factory=dict)
     acronyms: dict[str, str] = field(default_factory=dict)
+    nicknames: dict[str, Participant] = field(default_factory=dict)  # key of `Kate Mbeki` -> Katherine Mbeki
+    agenda_block: int | None = None  # block holding agenda lines (`Name, Title, Org`)
 
-    def step(self, line: Line, rule: str, field_name: str) -> None:
-        self.steps.append(Step(line.number, rule, field_name, line.text))
+    def step(self, line: Line, rule: str, field_name: str, value: str = "") -> Step:
+        step = Step(line.number, rule, field_name, line.text, value)
+        self.steps.append(step)
+        return step
 
     def warn(self, line: Line, reason: str) -> None:
         self.record.warnings.append(ParseWarning(line.number, line.text[:300], reason))
-        self.steps.append(Step(line.number, "warning", "warnings", line.text))
+        self.steps.append(Step(line.number, "warning", "warnings", line.text, reason))
 
 
 def parse_session(text: str, source: str = "<text>") -> SessionRecord:
@@ -188,7 +206,17 @@ def explain_session(text: str, source: str = "<text>") -> tuple[SessionRecord, l
     _record_acronyms(walk)
     if not _has_session_facts(record, walk):
         raise NotASessionPage(source, "no IGF session facts found (no title, date, people or session sections)")
+    _mark_unread_lines(walk)
     return record, sorted(walk.steps, key=lambda s: s.line)
+
+
+def _mark_unread_lines(walk: _Walk) -> None:
+    """So that `--explain` accounts for every line: a non-blank line no rule
+    read is listed as such (a line a rule skipped on purpose names its rule)."""
+    explained = {step.line for step in walk.steps}
+    for line in walk.lines:
+        if line.text and line.number not in explained:
+            walk.step(line, "not-read", "-")
 
 
 def _read_header(walk: _Walk) -> int:
@@ -205,7 +233,10 @@ def _read_header(walk: _Walk) -> int:
     if i < len(lines) and (title := read_title(lines[i].text)):
         record.year, record.session_type, record.number = title.year, title.session_type, title.number
         record.title = title.title
-        walk.step(lines[i], "title-line", "title/year/session_type/number")
+        if title.date:  # `10 November 2015 - A Main Session on ...`; a date line below is more precise
+            record.local_start = title.date
+        walk.step(lines[i], "title-line", "title/year/session_type/number",
+                  f"{title.title} | {title.year} | {title.session_type} | {title.number}")
         seen_header = True
         i += 1
         nxt = lines[i] if i < len(lines) else None
@@ -213,7 +244,7 @@ def _read_header(walk: _Walk) -> int:
         if (nxt and nxt.text and after is not None and (not after.text or read_date_line(after.text))
                 and not read_date_line(nxt.text) and _is_plain_text(nxt.text) and len(nxt.text) < 150):
             record.title = f"{record.title} {nxt.text}".strip() if record.title else nxt.text
-            walk.step(nxt, "title-continuation", "title")
+            walk.step(nxt, "title-continuation", "title", record.title)
             i += 1
     # The date line comes within the first few non-blank lines.
     j, looked = i, 0
@@ -229,18 +260,24 @@ def _read_header(walk: _Walk) -> int:
                     record.format = date.format
                 if record.year is None:
                     record.year = int((date.start_utc or date.local_start)[:4])
-                walk.step(lines[j], "date-line", "start/end")
+                walk.step(lines[j], "date-line", "start/end" if date.start_utc else "local_start/local_end",
+                          f"{date.start_utc or date.local_start} - {date.end_utc or date.local_end}"
+                          + (" (local time, zone not stated)" if not date.start_utc else ""))
                 seen_header = True
                 i = j + 1
-                if i < len(lines) and lines[i].text and len(lines[i].text) <= 80 and _is_plain_text(lines[i].text):
+                if i < len(lines) and (room := read_room_label(lines[i].text)):
+                    record.room = room
+                    walk.step(lines[i], "room-label", "room", room)
+                    i += 1
+                elif i < len(lines) and lines[i].text and len(lines[i].text) <= 80 and _is_plain_text(lines[i].text):
                     record.room = lines[i].text
-                    walk.step(lines[i], "line-after-date-is-room", "room")
+                    walk.step(lines[i], "line-after-date-is-room", "room", record.room)
                     i += 1
                 break
         j += 1
     if record.room is None and i < len(lines) and (room := read_room_label(lines[i].text)):
         record.room = room
-        walk.step(lines[i], "room-label", "room")
+        walk.step(lines[i], "room-label", "room", room)
         seen_header = True
         i += 1
     if not seen_header:
@@ -250,7 +287,7 @@ def _read_header(walk: _Walk) -> int:
         line = lines[i]
         if line.text:
             if (len(line.text) > 300 or classify_heading(line.text) or classify_prefix_heading(line.text)
-                    or _ROLE_LABEL.match(line.text) or read_format_line(line.text)
+                    or _ANY_LABEL.match(line.text) or _OTHER_ROLE_LABEL.match(line.text) or read_format_line(line.text)
                     or _reads_as_person(line.text) or read_sdg_goal(line.text)):
                 break
             if line.text.endswith("?") or ("?" in line.text and len(line.text) > 100):
@@ -319,7 +356,11 @@ def _read_body_line(walk: _Walk, line: Line) -> None:
             walk.people_zone = value == "agenda"
             walk.sections.append((value, []))
             walk.step(line, "section-heading", value)
+            if value == "agenda" and (minutes := _AGENDA_MINUTES.search(text)) and walk.record.duration_min is None:
+                walk.record.duration_min = int(minutes["n"])  # `Agenda (60min):`
+                walk.step(line, "agenda-heading-minutes", "duration_min", minutes["n"])
         else:
+            walk.agenda_block = walk.block
             walk.step(line, "agenda-subheading", "-")
         return
     if prefix := classify_prefix_heading(text):
@@ -330,7 +371,16 @@ def _read_body_line(walk: _Walk, line: Line) -> None:
         if kind == "prose":
             walk.prose.append(line)
         return
-    if _ANY_LABEL.search(text) and _read_labelled_line(walk, line):
+    if match := _OTHER_ROLE_LABEL.match(text):
+        walk.warn(line, f"'{match['label']}' is not a role the record holds (organizer, speaker, "
+                        "moderator, rapporteur): the person is not recorded")
+        return
+    if is_agenda_item(text):
+        walk.step(line, "agenda-time-line", "-")
+        return
+    # A labelled line starts with its label (`_read_labelled_line` checks the same): `match`,
+    # not `search`, so long prose lines are not scanned for labels.
+    if _ANY_LABEL.match(text) and _read_labelled_line(walk, line):
         return
     if fmt := read_format_line(text):
         if fmt.format:
@@ -338,22 +388,22 @@ def _read_body_line(walk: _Walk, line: Line) -> None:
         if fmt.duration_min:
             walk.record.duration_min = fmt.duration_min
         walk.section = "duration" if fmt.format is None and fmt.duration_min is None else walk.section
-        walk.step(line, "format-line", "format/duration_min")
+        walk.step(line, "format-line", "format/duration_min", f"{fmt.format} | {fmt.duration_min}")
         return
     if walk.section == "duration" and text.isdigit():
         walk.record.duration_min = int(text)
         walk.section = None
-        walk.step(line, "duration-value", "duration_min")
+        walk.step(line, "duration-value", "duration_min", text)
         return
     if (goal := read_sdg_goal(text)) is not None:
         _add_unique_int(walk.record.sdg_goals, goal)
         walk.people_zone = False
-        walk.step(line, "sdg-goal-line", "sdg_goals")
+        walk.step(line, "sdg-goal-line", "sdg_goals", str(goal))
         return
     if target := read_sdg_target(text):
         if target not in walk.record.sdg_targets:
             walk.record.sdg_targets.append(target)
-        walk.step(line, "sdg-target-line", "sdg_targets")
+        walk.step(line, "sdg-target-line", "sdg_targets", target)
         return
     if walk.section in ("takeaways", "calls", "report", "policy", "description", "outcomes"):
         walk.sections[-1][1].append(line)
@@ -377,7 +427,9 @@ def _read_body_line(walk: _Walk, line: Line) -> None:
         walk.step(line, "line-under-themes-heading", "themes")
         return
     walk.prose.append(line)
-    if walk.role_heading or (walk.people_zone and len(text) < 120):
+    if walk.section == "agenda" and not walk.role_heading and not _looks_like_unread_person(text):
+        walk.step(line, "agenda-item", "-")  # an item of the agenda (`Keynote address`), no person
+    elif walk.role_heading or (walk.people_zone and len(text) < 120):
         walk.warn(line, f"line in a people block (role {walk.role_heading or 'unknown'}) matched no person shape")
     elif _looks_like_unread_person(text):
         walk.warn(line, "line names a stakeholder group or region but matched no person shape")
@@ -401,18 +453,29 @@ def _looks_like_unread_person(text: str) -> bool:
 def _read_person_line(walk: _Walk, line: Line) -> bool:
     """An unlabelled line read as a person; its role comes from the heading
     in force, or is inferred from where the block stands."""
-    mention = read_person(line.text, labelled_role=walk.role_heading)
-    if mention is None:
+    in_people = bool(walk.role_heading or walk.people_zone or walk.section == "agenda")
+    mentions = _people_on_line(line.text, walk.role_heading, several=in_people)
+    if not mentions:
         return False
-    strong = isinstance(mention, UnnamedMention) or mention.shape not in ("bare-name", "name-paren-org")
-    if not strong and not (walk.role_heading or walk.people_zone or walk.section == "agenda"):
+    mention = mentions[0][0]
+    strong = len(mentions) > 1 or isinstance(mention, UnnamedMention) or mention.shape not in (
+        "bare-name", "name-paren-org", "biography")
+    if not strong and not in_people:
         return False
-    if isinstance(mention, UnnamedMention) and mention.shape == "groups-only" and not walk.role_heading:
+    if isinstance(mention, UnnamedMention) and mention.shape in ("groups-only", "organization-in-person-slot") \
+            and not walk.role_heading:
         return False
     if walk.role_heading:
         role, rule = walk.role_heading, None
-    elif walk.section == "agenda" or (isinstance(mention, PersonMention) and mention.shape == "name-title-organization"):
+    elif walk.section == "agenda" and isinstance(mention, PersonMention) and mention.shape == "bare-name":
+        # A name alone under `Part 1 (25 min)` in an `Agenda (60min):` block (2018 pages).
+        role, rule = Role.SPEAKER.value, "person-under-agenda-part-is-speaker"
+    elif walk.section == "agenda" or (isinstance(mention, PersonMention) and mention.shape == "name-title-organization"
+                                      and (walk.last_role is None or walk.block == walk.agenda_block)):
+        # Agenda lines before any role, or in the block of an agenda subheading; a later
+        # block with no heading follows the page's role order instead (a lost heading).
         role, rule = Role.SPEAKER.value, "person-with-job-title-in-agenda-is-speaker"
+        walk.last_role, walk.agenda_block = role, walk.block
     elif walk.block in walk.block_role:
         role, rule = walk.block_role[walk.block]
     elif walk.last_role is None:
@@ -426,10 +489,53 @@ def _read_person_line(walk: _Walk, line: Line) -> bool:
             return True
         walk.last_role = role
     walk.block_role.setdefault(walk.block, (role, rule))
-    walk.entries.append(_Entry(mention, line, role, rule, walk.block, leading=role is None))
+    shape = mention.shape if len(mentions) == 1 else f"{len(mentions)}-people-on-one-line"
+    step = walk.step(line, f"person-line:{shape}", _role_field(role, rule),
+                     " ; ".join(_describe(m) for m, _ in mentions))
+    for found, offset in mentions:
+        sub_line = Line(line.number, line.start + offset, line.text[offset:])
+        walk.entries.append(_Entry(found, sub_line, role, rule, walk.block, leading=role is None, step=step))
+        _report_problems(walk, line, found)
     walk.people_zone = True
-    walk.step(line, f"person-line:{getattr(mention, 'shape', '')}", role or "(leading block)")
     return True
+
+
+def _people_on_line(text: str, role: str | None, *, several: bool) -> list[tuple[PersonMention | UnnamedMention, int]]:
+    """The people a line names, with their offsets: several run together on
+    one line (only where people are expected), one person, or a biography
+    that opens with its person (under a speakers heading)."""
+    if several and (pieces := split_people_run(text)):
+        mentions = [(read_person(piece, labelled_role=role or Role.SPEAKER.value), offset) for piece, offset in pieces]
+        if all(mention is not None for mention, _ in mentions):
+            return mentions  # type: ignore[return-value]
+    mention = read_person(text, labelled_role=role)
+    if mention is None and role == Role.SPEAKER.value:
+        mention = read_biography(text)
+    return [(mention, 0)] if mention is not None else []
+
+
+def _role_field(role: str | None, rule: str | None) -> str:
+    if role is None:
+        return "(leading block)"
+    return f"{role} ({rule})" if rule else role
+
+
+def _describe(mention: PersonMention | UnnamedMention) -> str:
+    """What a rule read from a line, for `--explain`."""
+    if isinstance(mention, UnnamedMention):
+        facts = [f"no person: {mention.text}", mention.organization and f"organization={mention.organization}"]
+    else:
+        facts = [mention.name, mention.nickname and f"nickname={mention.nickname}"]
+    facts += [mention.stakeholder_group and f"group={mention.stakeholder_group}",
+              mention.regional_group and f"region={mention.regional_group}"]
+    if isinstance(mention, PersonMention):
+        facts.append(mention.affiliation and f"affiliation={mention.affiliation}")
+    return " | ".join(f for f in facts if f)
+
+
+def _report_problems(walk: _Walk, line: Line, mention: PersonMention | UnnamedMention) -> None:
+    for problem in mention.problems:
+        walk.warn(line, problem)
 
 
 def _read_labelled_line(walk: _Walk, line: Line) -> bool:
@@ -445,7 +551,7 @@ def _read_labelled_line(walk: _Walk, line: Line) -> bool:
         value = text[match.end():end].strip()
         value_start = line.start + match.end() + (len(text[match.end():end]) - len(text[match.end():end].lstrip()))
         if match["attr"]:
-            _apply_attribute(walk, match["attr"].lower(), value)
+            _apply_attribute(walk, line, match["attr"].lower(), value)
             read_any = True
             continue
         roles = _role_of_label(match["label"])
@@ -460,27 +566,46 @@ def _read_labelled_line(walk: _Walk, line: Line) -> bool:
             walk.block += 1
             walk.step(line, "role-label-as-heading", roles[0])
             continue
+        if any(entry.line.number != line.number for entry in walk.label_group):
+            # A new person label: the attribute lines above belonged to the people before it.
+            walk.label_group, walk.pending_attributes = [], {}
         mentions = _read_label_value(value, roles[0])
         if not mentions:
             walk.warn(line, f"'{match['label']}' line: no person could be read from the value")
             continue
+        rule = "proposer-is-organizer" if proposer else None
+        labelled_text = text[match.start():end].strip()
         for mention, offset in mentions:
-            sub_line = Line(line.number, value_start + offset - (mention.name_offset if isinstance(mention, PersonMention) else 0), value[offset:])
+            if isinstance(mention, UnnamedMention):
+                # The holder is the slot itself (`Organizer 2: Civil Society, WEOG`): keep its label,
+                # so two anonymous organizers stay two.
+                mention.text = labelled_text
+                sub_line = Line(line.number, line.start + match.start(), labelled_text)
+            else:
+                sub_line = Line(line.number, value_start + offset, value[offset:])
             for role in roles:
-                entry = _Entry(mention, sub_line, role, "proposer-is-organizer" if proposer else None, walk.block)
+                entry = _Entry(mention, sub_line, role, rule, walk.block)
                 walk.entries.append(entry)
                 walk.label_group.append(entry)
+            _report_problems(walk, line, mention)
         _apply_pending(walk)
-        walk.step(line, "labelled-person-line", "/".join(roles))
+        walk.step(line, "labelled-person-line", _role_field("/".join(roles), rule),
+                  " ; ".join(_describe(m) for m, _ in mentions))
     return read_any
 
 
 def _read_label_value(value: str, role: str) -> list[tuple[PersonMention | UnnamedMention, int]]:
     """The people in a label's value: one person line, or a list of names."""
     unqualified = _QUALIFIER.sub("", value)
+    if pieces := split_people_run(unqualified):
+        mentions = [(read_person(piece, labelled_role=role), offset) for piece, offset in pieces]
+        if all(mention is not None for mention, _ in mentions):
+            return mentions  # type: ignore[return-value]
     single = read_person(unqualified, labelled_role=role)
+    # `A (main), B (sub)`: qualified names are a list of people, not a name and an organization.
+    qualified_list = len(_QUALIFIER.findall(value)) >= 2
     if single is not None and not (isinstance(single, PersonMention) and single.shape == "bare-name"
-                                   and _NAME_LIST_SPLIT.search(unqualified)):
+                                   and _NAME_LIST_SPLIT.search(unqualified)) and not qualified_list:
         return [(single, 0)]
     names = [n for n in _NAME_LIST_SPLIT.split(unqualified) if n.strip()]
     if len(names) >= 2 and all(looks_like_person_name(clean_name(n)) for n in names):
@@ -490,10 +615,14 @@ def _read_label_value(value: str, role: str) -> list[tuple[PersonMention | Unnam
             offset = max(value.find(cleaned), 0)
             result.append((PersonMention(cleaned, shape="name-list", name_offset=0), offset))
         return result
+    if single is None and role == Role.SPEAKER.value:
+        single = read_biography(unqualified)  # `Additional Speakers: Dr. X is a researcher at ...`
     return [(single, 0)] if single is not None else []
 
 
-def _apply_attribute(walk: _Walk, label: str, value: str) -> None:
+def _apply_attribute(walk: _Walk, line: Line, label: str, value: str) -> None:
+    """`Stakeholder: Government`, `Regional Group: Asia-Pacific`, `Organizational
+    Affiliation: X`: facts of the people labelled on the same line or block."""
     if label.startswith("stakeholder"):
         key, normalized = "stakeholder_group", normalize_stakeholder_group(value)
     elif label.startswith("region"):
@@ -503,6 +632,11 @@ def _apply_attribute(walk: _Walk, label: str, value: str) -> None:
     if normalized:
         walk.pending_attributes[key] = normalized
         _apply_pending(walk)
+    elif key == "regional_group" and is_ambiguous_region(value):
+        walk.warn(line, f"'{value}' is an informal region spanning several UN regional groups: "
+                        "regional group left empty")
+    elif value:
+        walk.warn(line, f"'{label}' value '{value}' is not a known {key.replace('_', ' ')}: left empty")
 
 
 def _apply_pending(walk: _Walk) -> None:
@@ -526,17 +660,51 @@ def _assign_leading_blocks(walk: _Walk) -> None:
             entry.role, entry.rule = Role.SPEAKER.value, "later-unlabelled-block-is-speakers"
         else:
             entry.role, entry.rule = Role.SPEAKER.value, "single-unlabelled-block-is-speakers"
+        if entry.step is not None:
+            entry.step.field = _role_field(entry.role, entry.rule)
 
 
 def _same_person(a: Participant, mention: PersonMention) -> bool:
     """Within one page: same name in any order and case, or a one-letter
-    typo when both lines give the same affiliation."""
+    typo when both lines give the same affiliation, or the same stakeholder
+    group and region (`Chidi Okonkwo` / `Chidi Okonkow`, both Civil Society,
+    African Group)."""
     if bag_key(a.name) == bag_key(mention.name):
         return True
-    return bool(
-        a.affiliation and mention.affiliation and fold(a.affiliation) == fold(mention.affiliation)
-        and one_token_typo(a.name, mention.name)
-    )
+    if not one_token_typo(a.name, mention.name):
+        return False
+    same_affiliation = bool(a.affiliation and mention.affiliation and fold(a.affiliation) == fold(mention.affiliation))
+    same_groups = bool(a.stakeholder_group and a.regional_group
+                       and (a.stakeholder_group, a.regional_group) == (mention.stakeholder_group, mention.regional_group))
+    return same_affiliation or same_groups
+
+
+def _nickname_key(name: str, nickname: str) -> str:
+    """`Katherine Mbeki` called `Kate` -> the key of `Kate Mbeki`."""
+    return bag_key(" ".join([nickname, *name.split()[1:]]))
+
+
+def _find_participant(walk: _Walk, mention: PersonMention) -> Participant | None:
+    """The participant a mention names on this page, if any: the same person
+    by `_same_person`, or the nickname a line gave (`Katherine "Kate" Mbeki`
+    makes a later `Kate Mbeki` the same person, and the other way round)."""
+    found = next((p for p in walk.record.participants if _same_person(p, mention)), None)
+    if found is not None:
+        return found
+    if mention.nickname:
+        key = _nickname_key(mention.name, mention.nickname)
+        found = next((p for p in walk.record.participants if bag_key(p.name) == key), None)
+        if found is not None:
+            # The full name stands for the person; the nickname form becomes a spelling.
+            found.name_variants = [v for v in [found.name, *found.name_variants] if v != mention.name]
+            found.name = mention.name
+        return found
+    return walk.nicknames.get(bag_key(mention.name))
+
+
+def _add_spelling(person: Participant, spelling: str | None) -> None:
+    if spelling and spelling != person.name and spelling not in person.name_variants:
+        person.name_variants.append(spelling)
 
 
 def _collect_people(walk: _Walk) -> None:
@@ -547,19 +715,27 @@ def _collect_people(walk: _Walk) -> None:
         mention = entry.mention
         span = _span(entry.line, mention)
         if isinstance(mention, UnnamedMention):
-            target = next((u for u in record.unnamed_participants if fold(u.text) == fold(mention.text)), None)
+            # An organization filling roles is one holder (`Delegate from X` twice); anonymous
+            # organizers (`Organizer 1: Civil Society, WEOG`) are one per slot.
+            target = next((u for u in record.unnamed_participants if mention.organization and u.organization
+                           and fold(u.organization) == fold(mention.organization)), None)
             if target is None:
                 target = UnnamedParticipant(mention.text, organization=mention.organization,
                                             stakeholder_group=mention.stakeholder_group,
                                             regional_group=mention.regional_group)
                 record.unnamed_participants.append(target)
         else:
-            target = next((p for p in record.participants if _same_person(p, mention)), None)
+            target = _find_participant(walk, mention)
             if target is None:
                 target = Participant(mention.name)
                 record.participants.append(target)
-            elif mention.name != target.name and mention.name not in target.name_variants:
-                target.name_variants.append(mention.name)
+            _add_spelling(target, mention.name)
+            if mention.nickname:
+                _add_spelling(target, mention.written)
+            if mention.nickname:
+                walk.nicknames[_nickname_key(mention.name, mention.nickname)] = target
+            if mention.affiliation:
+                strip_acronym(mention.affiliation, walk.acronyms)  # every line may define an acronym
             for key in ("stakeholder_group", "regional_group", "affiliation"):
                 if getattr(target, key) is None and getattr(mention, key):
                     setattr(target, key, getattr(mention, key))
@@ -579,10 +755,11 @@ def _collect_people(walk: _Walk) -> None:
 
 
 def _span(line: Line, mention: PersonMention | UnnamedMention) -> tuple[int, int]:
-    if isinstance(mention, PersonMention):
-        offset = line.text.find(mention.name)
-        start = line.start + (offset if offset >= 0 else 0)
-        return start, start + (len(mention.name) if offset >= 0 else len(line.text))
+    """Where the mention's name (or an unnamed holder's text) stands in the source."""
+    written = (mention.written or mention.name) if isinstance(mention, PersonMention) else mention.text
+    offset = line.text.find(written)
+    if offset >= 0:
+        return line.start + offset, line.start + offset + len(written)
     return line.start, line.start + len(line.text)
 
 
@@ -592,46 +769,87 @@ def _attach_mentions_in_text(walk: _Walk) -> None:
     participant they match, and `The speakers are ...` lists are read."""
     record = walk.record
     for line in walk.prose:
-        for pattern in (_MENTION_PAREN_PAIR, _MENTION_NAME_PAREN):
+        for pattern in (_MENTION_PAREN_PAIR, _MENTION_NAME_PAREN) if "(" in line.text else ():
             for match in pattern.finditer(line.text):
-                name = clean_name(match["name"])
-                if not looks_like_person_name(name):
-                    continue
-                mention = PersonMention(name, affiliation=match["org"].split(",")[0].strip())
-                for person in record.participants:
-                    if _same_person(person, mention):
-                        if name != person.name and name not in person.name_variants:
-                            person.name_variants.append(name)
-                        start = line.start + match.start("name") + match["name"].find(name)
-                        if (start, start + len(name)) not in person.spans:
-                            person.spans.append((start, start + len(name)))
-                            person.spans.sort()
-                        walk.step(line, "name-in-text-matches-participant", "participants.name_variants")
+                # The words before `(Org)` may start with prose (`will feature Jane Doe`):
+                # the longest run of final words that names a participant.
+                words = clean_name(match["name"]).split()
+                for i in range(max(len(words) - 1, 0)):
+                    name = " ".join(words[i:])
+                    if looks_like_person_name(name) and _attach_mention(walk, line, match, name):
                         break
-        for pattern, role in ((_SPEAKERS_IN_TEXT, Role.SPEAKER.value), (_RAPPORTEURS_IN_TEXT, Role.RAPPORTEUR.value)):
+        for pattern, role, rule in (
+            (_SPEAKERS_IN_TEXT, Role.SPEAKER.value, "speakers-named-in-description"),
+            (_PANELISTS_IN_TEXT, Role.SPEAKER.value, "panelists-named-in-description"),
+            (_RAPPORTEURS_IN_TEXT, Role.RAPPORTEUR.value, "rapporteurs-named-in-description"),
+        ):
             for match in pattern.finditer(line.text):
-                _add_people_named_in_text(walk, line, match, role)
+                _add_people_named_in_text(walk, line, match, role, rule)
 
 
-def _add_people_named_in_text(walk: _Walk, line: Line, match: re.Match, role: str) -> None:
-    names = [clean_name(n) for n in _NAME_LIST_SPLIT.split(_QUALIFIER.sub("", match["list"]))]
-    names = [n for n in names if n]
-    if not names or not all(looks_like_person_name(n) for n in names):
+def _attach_mention(walk: _Walk, line: Line, match: re.Match, name: str) -> bool:
+    """Add a name seen in prose to the participant it names; False if none."""
+    mention = PersonMention(name, affiliation=match["org"].split(",")[0].strip())
+    for person in walk.record.participants:
+        if _same_person(person, mention):
+            if name != person.name and name not in person.name_variants:
+                person.name_variants.append(name)
+            start = line.start + match.start("name") + match["name"].find(name)
+            if (start, start + len(name)) not in person.spans:
+                person.spans.append((start, start + len(name)))
+                person.spans.sort()
+            walk.step(line, "name-in-text-matches-participant", "participants.name_variants")
+            return True
+    return False
+
+
+def _split_name_list(text: str) -> list[tuple[str, int]]:
+    """`A (Org, X), B and C` -> the items with their offsets; separators
+    inside parentheses (`Ministry of Internal Affairs and Communications`) do not split."""
+    masked = re.sub(r"\([^()]*\)", lambda m: "(" + "_" * (len(m[0]) - 2) + ")", text)
+    items, begin = [], 0
+    for separator in [*_NAME_LIST_SPLIT.finditer(masked), None]:
+        end = separator.start() if separator else len(text)
+        item = text[begin:end]
+        if item.strip():
+            items.append((item.strip(), begin + len(item) - len(item.lstrip())))
+        begin = separator.end() if separator else end
+    return items
+
+
+def _add_people_named_in_text(walk: _Walk, line: Line, match: re.Match, role: str, rule: str) -> None:
+    """`The speakers are A (Org), B and C.`, `Panelist: Dr. X (Org)`,
+    `Rapporteurs: A and B`: people a description names with their role.
+    Read only when every item of the list reads as a person."""
+    items = _split_name_list(_QUALIFIER.sub(lambda m: " " * len(m[0]), match["list"]))
+    mentions = [(read_person(item), offset) for item, offset in items]
+    if not mentions or not all(isinstance(m, PersonMention) for m, _ in mentions):
+        if any(isinstance(m, PersonMention) for m, _ in mentions):
+            walk.warn(line, f"'{match[0][:40]}...': some of the people named could not be read")
         return
-    rule = f"{role}s-named-in-description"
-    for name in names:
-        start = line.start + match.start("list") + match["list"].find(name)
-        mention = PersonMention(name)
-        person = next((p for p in walk.record.participants if _same_person(p, mention)), None)
+    for mention, offset in mentions:
+        written = mention.written or mention.name
+        where = match["list"].find(written, offset)
+        start = line.start + match.start("list") + (where if where >= 0 else offset)
+        person = _find_participant(walk, mention)
         if person is None:
-            person = Participant(name)
+            person = Participant(mention.name)
             walk.record.participants.append(person)
+        _add_spelling(person, mention.name)
+        if mention.nickname:  # the written form holds the nickname: a spelling of its own
+            _add_spelling(person, mention.written)
+        if mention.nickname:
+            walk.nicknames[_nickname_key(mention.name, mention.nickname)] = person
+        if person.affiliation is None and mention.affiliation:
+            person.affiliation = mention.affiliation
         if role not in person.roles:
             person.roles.append(role)
+            person.roles.sort(key=[r.value for r in ROLE_ORDER].index)
             person.inferred_roles[role] = rule
-        if (start, start + len(name)) not in person.spans:
-            person.spans.append((start, start + len(name)))
-    walk.step(line, rule, "participants")
+        if (start, start + len(written)) not in person.spans:
+            person.spans.append((start, start + len(written)))
+            person.spans.sort()
+    walk.step(line, rule, "participants", " ; ".join(_describe(m) for m, _ in mentions))
 
 
 def _read_sections(walk: _Walk) -> None:
