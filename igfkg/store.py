@@ -282,9 +282,10 @@ def read_answer(results) -> QueryAnswer:
     if isinstance(results, QueryBoolean):
         return QueryAnswer("ask", boolean=bool(results))
     if isinstance(results, QueryTriples):
-        return QueryAnswer("graph", triples=list(results))
+        # A CONSTRUCT result is a graph, a set: Oxigraph may repeat a triple.
+        return QueryAnswer("graph", triples=list(dict.fromkeys(results)))
     variables = [v.value for v in results.variables]
-    return QueryAnswer("select", variables, [[row[name] for name in variables] for row in results])
+    return QueryAnswer("select", variables, [list(row) for row in results])
 
 
 def serialize_results(results, fmt: str) -> bytes:
