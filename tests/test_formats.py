@@ -128,18 +128,27 @@ def test_no_footer_agenda_time_or_heading_line_becomes_a_person(name):
 
 # --- explain -------------------------------------------------------------------
 
+@pytest.mark.parametrize("name", FIXTURES)
+def test_every_line_of_every_fixture_is_read_by_a_named_rule(name):
+    text = (FORMATS / f"{name}.txt").read_text(encoding="utf-8")
+    _, steps = explain_session(text, name)
+    non_blank = {n for n, line in enumerate(text.splitlines(), 1) if line.strip()}
+    assert non_blank <= {s.line for s in steps}
+    assert [s.line for s in steps if s.rule == "not-read"] == []
+
+
 def test_explain_names_a_rule_for_every_non_blank_line():
     path = FORMATS / "workshop_2018_agenda.txt"
     result = CliRunner().invoke(main, ["parse", "--explain", str(path)])
     assert result.exit_code == 0, result.output
-    explained = {int(line.split()[0]) for line in result.output.splitlines()[1:] if line.strip()}
+    explained = {int(line.split()[0]) for line in result.stdout.splitlines()[1:] if line.strip()}
     non_blank = {n for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if line.strip()}
     assert non_blank <= explained, sorted(non_blank - explained)
 
 
 def test_explain_shows_the_value_each_rule_read():
     path = FORMATS / "workshop_2018_agenda.txt"
-    output = CliRunner().invoke(main, ["parse", "--explain", str(path)]).output
+    output = CliRunner().invoke(main, ["parse", "--explain", str(path)]).stdout
     moderator = next(line for line in output.splitlines() if line.split()[0] == "18")
     assert "labelled-person-line" in moderator and "onsite_moderator" in moderator
     assert "Elena Marchetti" in moderator and "Western European and Others Group (WEOG)" in moderator
@@ -149,7 +158,7 @@ def test_explain_shows_the_value_each_rule_read():
 
 def test_explain_shows_the_final_role_of_an_inferred_block():
     path = FORMATS / "session_start_dash_paren.txt"
-    output = CliRunner().invoke(main, ["parse", "--explain", str(path)]).output
+    output = CliRunner().invoke(main, ["parse", "--explain", str(path)]).stdout
     first = next(line for line in output.splitlines() if line.split()[0] == "5")
     assert "organizer" in first and "first-of-several-unlabelled-blocks-is-organizers" in first
     assert "(leading block)" not in output
@@ -157,7 +166,7 @@ def test_explain_shows_the_final_role_of_an_inferred_block():
 
 def test_explain_lists_warnings_with_their_reason():
     path = FORMATS / "traps_speaker_slots.txt"
-    output = CliRunner().invoke(main, ["parse", "--explain", str(path)]).output
+    output = CliRunner().invoke(main, ["parse", "--explain", str(path)]).stdout
     female = [line for line in output.splitlines() if line.split()[0] == "11"]
     assert any("warning" in line and "Female" in line for line in female)
 
@@ -415,3 +424,9 @@ def test_unreadable_person_line_warns_with_its_line():
     record = parse_session("IGF 2022 WS #5 T\n\nSpeakers\n\nJane Doe, Civil Society, African Group\n"
                            "to be confirmed: two more from industry\n")
     assert [(w.line, w.text) for w in record.warnings] == [(6, "to be confirmed: two more from industry")]
+
+
+def test_explain_lists_a_line_no_rule_read():
+    text = "IGF 2022 WS #6 T\n\nSpeaker 1: Jane Doe, Civil Society, African Group\nStakeholder:\n"
+    _, steps = explain_session(text)
+    assert [(s.line, s.rule) for s in steps if s.line == 4] == [(4, "not-read")]

@@ -632,6 +632,7 @@ def _apply_attribute(walk: _Walk, line: Line, label: str, value: str) -> None:
     if normalized:
         walk.pending_attributes[key] = normalized
         _apply_pending(walk)
+        walk.step(line, "attribute-label", f"participants.{key}", normalized)
     elif key == "regional_group" and is_ambiguous_region(value):
         walk.warn(line, f"'{value}' is an informal region spanning several UN regional groups: "
                         "regional group left empty")
