@@ -75,7 +75,7 @@ def test_expected_file_lists_every_field(name):
 @pytest.mark.parametrize("name", FIXTURES)
 def test_fixture_matches_expected_record(name):
     expected = _expected(name)
-    text, record = _parsed(name)
+    _, record = _parsed(name)
     for key in sorted(RECORD_FIELDS - {"participants", "unnamed_participants", "warnings"}):
         assert record[key] == expected[key], key
 

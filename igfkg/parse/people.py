@@ -213,10 +213,8 @@ def _group_and_region(parts: list[str]) -> tuple[str | None, str | None, list[st
         elif region is None and (group is not None or last) and is_ambiguous_region(part):
             problems.append(f"'{part}' is an informal region spanning several UN regional groups: "
                             "regional group left empty")
-        elif region is None and group is not None and (r := normalize_regional_group(part)):
-            region = r
-        elif region is None and (r := normalize_regional_group(part, strict=not last)):
-            region = r
+        elif region is None and (r := normalize_regional_group(part, strict=group is None and not last)):
+            region = r  # after a group, or last: an informal `Africa` counts
         else:
             rest.append(part)
     return group, region, rest, problems

@@ -768,7 +768,6 @@ def _attach_mentions_in_text(walk: _Walk) -> None:
     """Names in prose (report bullets `(Name, Org)`, `Name (Org)` in a format
     description) never create people; they add the spelling and span to the
     participant they match, and `The speakers are ...` lists are read."""
-    record = walk.record
     for line in walk.prose:
         for pattern in (_MENTION_PAREN_PAIR, _MENTION_NAME_PAREN) if "(" in line.text else ():
             for match in pattern.finditer(line.text):
