@@ -314,6 +314,38 @@ def _least_diverse_table(diversity: list[nw.SessionDiversity], top: int) -> Tabl
 # --------------------------------------------------------------------------- network view
 
 
+def _drawn_ties(edges: list[tuple[int, int]], weights: list, n: int) -> list[tuple[tuple[int, int], float]]:
+    """At most NETWORK_VIEW_EDGES ties to draw: each person's strongest tie
+    first (so nobody floats unattached), then the strongest of the rest."""
+    def key(edge_weight):
+        return (-edge_weight[1], edge_weight[0])
+
+    best: dict[int, tuple[tuple[int, int], float]] = {}
+    for edge, w in zip(edges, weights):
+        for end in edge:
+            if end not in best or key((edge, w)) < key(best[end]):
+                best[end] = (edge, w)
+    backbone = sorted(set(best.values()), key=key)[:NETWORK_VIEW_EDGES]
+    chosen = {edge for edge, _ in backbone}
+    rest = heapq.nsmallest(NETWORK_VIEW_EDGES - len(backbone),
+                           ((e, w) for e, w in zip(edges, weights) if e not in chosen), key=key)
+    return sorted(backbone + rest, key=key)
+
+
+def _pull_in_outliers(coords: list[list[float]]) -> list[list[float]]:
+    """Clamp positions to the central 96% (plus a margin) on each axis: the
+    layout throws small components far away, which would shrink the rest."""
+    if len(coords) < 20:
+        return coords
+    bounds = []
+    for axis in (0, 1):
+        values = sorted(c[axis] for c in coords)
+        low, high = values[len(values) // 50], values[-1 - len(values) // 50]
+        margin = (high - low) * 0.08
+        bounds.append((low - margin, high + margin))
+    return [[min(max(c[axis], bounds[axis][0]), bounds[axis][1]) for axis in (0, 1)] for c in coords]
+
+
 def _network_view(data: nw.NetworkData, people: nw.IGraphView, measures: dict, found: list[set],
                   max_nodes: int, seed: int) -> dict:
     """The people drawn on the page: all of them, or the `max_nodes` with
@@ -324,13 +356,13 @@ def _network_view(data: nw.NetworkData, people: nw.IGraphView, measures: dict, f
     chosen = [people.nodes[v] for v in vertices]
     sub = people.graph.induced_subgraph(vertices)
     weights = sub.es["weight"] if sub.ecount() else []
-    kept = heapq.nsmallest(NETWORK_VIEW_EDGES, zip(sub.get_edgelist(), weights), key=lambda e: (-e[1], e[0]))
+    kept = _drawn_ties(sub.get_edgelist(), weights, sub.vcount())
     # lay out the drawn ties only: the full induced graph of the hubs is dense
     drawn = nw.ig.Graph(n=sub.vcount(), edges=[e for e, _ in kept])
     with nw._igraph_seeded(seed):
         layout = drawn.layout_fruchterman_reingold(weights=[w for _, w in kept] or None,
                                                    niter=300 if drawn.vcount() <= 500 else 150, grid="auto")
-    coords = layout.coords if sub.vcount() else []
+    coords = _pull_in_outliers(layout.coords) if sub.vcount() else []
     community = {n: i for i, members in enumerate(found) for n in members}
     sessions_of: dict[str, list[str]] = defaultdict(list)
     wanted = set(chosen)

@@ -407,3 +407,21 @@ def test_progress_names_each_stage_in_order(data):
     stages = []
     rp.report(data, top=2, progress=stages.append)
     assert stages == ["graphs", "centrality", "communities", "brokerage", "diversity", "network view"]
+
+
+def test_drawn_ties_keep_each_persons_strongest_tie(monkeypatch):
+    monkeypatch.setattr(rp, "NETWORK_VIEW_EDGES", 4)
+    # a heavy core 0-1-2 and leaves 3, 4 with one light tie each
+    edges = [(0, 1), (0, 2), (1, 2), (0, 3), (1, 4), (2, 3)]
+    weights = [9, 8, 7, 1, 2, 1]
+    drawn = rp._drawn_ties(edges, weights, 5)
+    assert len(drawn) == 4
+    assert {e for e, _ in drawn} >= {(0, 1), (1, 4), (0, 3)}  # 3 and 4 stay attached
+    assert drawn[0] == ((0, 1), 9)
+
+
+def test_outliers_are_pulled_in():
+    coords = [[float(i % 10), float(i // 10)] for i in range(100)] + [[1000.0, -1000.0]]
+    pulled = rp._pull_in_outliers(coords)
+    assert pulled[:100] == coords[:100]
+    assert pulled[100][0] < 11 and pulled[100][1] > -1

@@ -170,6 +170,7 @@
     svg.setAttribute("viewBox", "0 0 " + W + " " + H);
     var years = Object.keys(balance.years);
     var bw = (W - left - right) / Math.max(years.length, 1);
+    var labelEvery = Math.max(1, Math.ceil(34 / bw));  // year labels must not overlap
     make("line", { "class": "axis", x1: left, y1: H - bottom, x2: W - right, y2: H - bottom }, svg);
     [0, 0.5, 1].forEach(function (t) { text(svg, left - 4, top + (1 - t) * (H - top - bottom) + 4, Math.round(t * 100) + "%", "end"); });
     var bars = 0;
@@ -187,7 +188,7 @@
         tip.textContent = year + " · " + (SHORT[label] || label) + ": " + c + " (" + Math.round(100 * c / total) + "%)";
         bars += 1;
       });
-      text(svg, left + i * bw + bw / 2, H - bottom + 14, year, "middle");
+      if (i % labelEvery === 0) text(svg, left + i * bw + bw / 2, H - bottom + 14, year, "middle");
     });
     balance.labels.forEach(function (label, j) {
       make("rect", { x: W - right + 10, y: top + j * 18, width: 10, height: 10, fill: colors[label] || "#a0a0a0" }, svg);
