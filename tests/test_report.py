@@ -425,3 +425,9 @@ def test_outliers_are_pulled_in():
     pulled = rp._pull_in_outliers(coords)
     assert pulled[:100] == coords[:100]
     assert pulled[100][0] < 11 and pulled[100][1] > -1
+
+
+def test_doc_examples_run():
+    import doctest
+
+    assert doctest.testmod(rp).failed == 0
