@@ -14,7 +14,7 @@ kind       endpoint                            derived URLs
 =========  ==================================  =============================================
 oxigraph   ``http://host:7878``                GSP ``/store?graph=IRI``, query ``/query``,
                                                update ``/update``; new graphs are POSTed as
-                                               N-Quads to ``/store``
+                                               N-Quads to ``/store?no_transaction``
 fuseki     ``http://host:3030/<dataset>``      GSP ``/<dataset>/data?graph=IRI``, query
                                                ``/<dataset>/sparql``, update ``/<dataset>/update``
 virtuoso   ``http://host:8890``                GSP ``/sparql-graph-crud-auth?graph-uri=IRI``
@@ -128,7 +128,7 @@ class SourceGraph:
     def from_lines(cls, iri: str, lines: Iterable[str]) -> SourceGraph:
         unique = tuple(sorted(set(lines)))
         digest = hashlib.sha256("\n".join(unique).encode()).hexdigest()
-        return cls(iri, unique, digest, any(map(_has_blank_node, unique)))
+        return cls(iri, unique, digest, any("_:" in line and _has_blank_node(line) for line in unique))
 
 
 def _has_blank_node(line: str) -> bool:
@@ -145,8 +145,9 @@ def _triple_line(subject: Any, predicate: Any, obj: Any) -> str:
 
 
 def read_graphs(source: str | os.PathLike[str] | ox.Store | ox.Dataset | Iterable[tuple[str, Iterable[Any]]]) -> list[SourceGraph]:
-    """The named graphs of a TriG/N-Quads file, a pyoxigraph Store/Dataset, or an
-    iterable of ``(graph IRI, triples or quads)``; sorted by graph IRI.
+    """The named graphs of a TriG/N-Quads file, a pyoxigraph Store/Dataset, an
+    iterable of ``(graph IRI, triples or quads)``, or the result of an earlier
+    call (read once, load into several stores); sorted by graph IRI.
 
     >>> [g.iri for g in read_graphs([("http://ex/g", [ox.Triple(ox.NamedNode("http://ex/s"), ox.NamedNode("http://ex/p"), ox.Literal("o"))])])]
     ['http://ex/g']
@@ -167,7 +168,10 @@ def read_graphs(source: str | os.PathLike[str] | ox.Store | ox.Dataset | Iterabl
     elif isinstance(source, ox.Dataset):
         _group_quads(iter(source), by_graph)
     else:
-        for graph_iri, triples in source:
+        items = list(source)
+        if all(isinstance(item, SourceGraph) for item in items):  # already read: reuse
+            return sorted(items, key=lambda g: g.iri)  # type: ignore[arg-type, return-value]
+        for graph_iri, triples in items:
             lines = by_graph.setdefault(str(graph_iri).strip("<>"), [])
             for t in triples:
                 lines.append(_triple_line(t.subject, t.predicate, t.object))
@@ -207,6 +211,7 @@ class Endpoints:
     graph_content_type: str = "application/n-triples"
     add_with: str = "put"  # new graphs: "quads" (N-Quads POST), "insert" (INSERT DATA), "put"
     auth_scheme: str = "basic"
+    count_with: str = "values"  # how to count triples per graph: "values" or "union" (see count_triples)
 
 
 def _strip(url: str, suffixes: Iterable[str]) -> str:
@@ -242,7 +247,11 @@ def endpoints_for(
         return Endpoints("generic", query_endpoint, None, update_endpoint, add_with="insert", graph_content_type="text/turtle")
     if kind == "oxigraph":
         base = _strip(endpoint, ("/store", "/query", "/update"))
-        return Endpoints(kind, query_endpoint or f"{base}/query", f"{base}/store", update_endpoint or f"{base}/update", quads=f"{base}/store", add_with="quads")
+        # no_transaction: Oxigraph's bulk loader, 25-35% faster for a first load
+        # (690k triples: 26-32 s against 41 s). Not atomic, which is safe here: a
+        # graph is recorded in the manifest only once its request succeeded.
+        return Endpoints(kind, query_endpoint or f"{base}/query", f"{base}/store", update_endpoint or f"{base}/update",
+                         quads=f"{base}/store?no_transaction", add_with="quads")
     if kind == "fuseki":
         base = _strip(endpoint, ("/data", "/sparql", "/query", "/update", "/get"))
         return Endpoints(kind, query_endpoint or f"{base}/sparql", f"{base}/data", update_endpoint or f"{base}/update", add_with="insert")
@@ -252,7 +261,7 @@ def endpoints_for(
         return Endpoints(
             kind, query_endpoint or f"{base}/sparql", f"{base}/sparql-graph-crud{auth}",
             update_endpoint or f"{base}/sparql{auth}", graph_param="graph-uri",
-            graph_content_type="text/turtle", add_with="insert", auth_scheme="digest",
+            graph_content_type="text/turtle", add_with="insert", auth_scheme="digest", count_with="union",
         )
     if kind == "graphdb":
         base = _strip(endpoint, ("/rdf-graphs/service", "/statements"))
@@ -568,10 +577,18 @@ def count_triples(http: _Http, endpoints: Endpoints, graphs: list[str]) -> dict[
     counts = dict.fromkeys(graphs, 0)
     for start in range(0, len(graphs), COUNT_BATCH):
         batch = graphs[start : start + COUNT_BATCH]
-        query = (
-            "SELECT ?g (COUNT(*) AS ?n) WHERE { VALUES ?g { " + " ".join(map(_iri, batch))
-            + " } GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
-        )
+        # Measured for 100 graphs: Oxigraph answers VALUES in 7 ms (UNION 24 ms,
+        # FILTER IN 66 ms); Virtuoso answers UNION of per-graph counts in 50 ms
+        # but VALUES or FILTER IN in 600-900 ms.
+        if endpoints.count_with == "union":
+            query = "SELECT ?g ?n WHERE { " + " UNION ".join(
+                f"{{ SELECT ({_iri(g)} AS ?g) (COUNT(?s) AS ?n) WHERE {{ GRAPH {_iri(g)} {{ ?s ?p ?o }} }} }}" for g in batch
+            ) + " }"
+        else:
+            query = (
+                "SELECT ?g (COUNT(?s) AS ?n) WHERE { VALUES ?g { " + " ".join(map(_iri, batch))
+                + " } GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
+            )
         for row in http.select(endpoints.query, query, f"counting triples of {len(batch)} graphs"):
             counts[row["g"]] = int(row["n"])
     return counts
