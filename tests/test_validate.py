@@ -659,3 +659,22 @@ def test_validate_without_a_graph_says_what_to_do(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["validate"])
     assert result.exit_code != 0 and "igfkg build" in result.output
+
+
+@pytest.mark.filterwarnings("ignore:Parsing weird boolean")  # rdflib says so about "maybe"
+def test_engines_agree_on_ill_formed_literals(seed, reference_cache):
+    """A value whose text does not fit its datatype ("twenty" as an integer)
+    fails sh:datatype in both engines (and the range checks it cannot pass)."""
+    quads = seed[1]
+    session = _iri(f"{BASE}session/igf2023-ws-465")
+    participation = _stated_participation(quads)
+    broken = _replace_object(quads, session, _p("igf:year"), _values(quads, session, _p("igf:year"))[0].object,
+                             Literal("twenty", datatype=_iri(f"{XSD}integer")))
+    broken = _replace_object(broken, participation, _p("igf:roleInferred"),
+                             _values(quads, participation, _p("igf:roleInferred"))[0].object,
+                             Literal("maybe", datatype=_iri(f"{XSD}boolean")))
+    store = _store(broken)
+    fast = _keys(validate_fast(store, SHAPES))
+    assert fast == _keys(validate_pyshacl(store, SHAPES, reference_cache))
+    assert (str(session), "Session-year", "Datatype", "Violation") in fast
+    assert (str(participation), "Participation-roleInferred", "Datatype", "Violation") in fast
