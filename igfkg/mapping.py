@@ -223,13 +223,16 @@ def map_entities(resolution: Resolution, minter: IriMinter) -> Iterator[Quad]:
     def q(s, p, o) -> Quad:
         return Quad(s, _n(p), o, graph)
 
+    def labels(iri: NamedNode, pref_label: str, all_labels: list[str]) -> Iterator[Quad]:
+        yield q(iri, SKOS.prefLabel, Literal(pref_label))
+        yield q(iri, SCHEMA.name, Literal(pref_label))
+        for label in all_labels:
+            if label != pref_label:
+                yield q(iri, SKOS.altLabel, Literal(label))
+
     for key, person in resolution.persons.items():
         iri = minter.person(key)
-        yield q(iri, SKOS.prefLabel, Literal(person.pref_label))
-        yield q(iri, SCHEMA.name, Literal(person.pref_label))
-        for label in person.labels:
-            if label != person.pref_label:
-                yield q(iri, SKOS.altLabel, Literal(label))
+        yield from labels(iri, person.pref_label, person.labels)
         decisions = [d for d in person.decisions if d.label != d.other]
         for index, decision in enumerate(decisions, 1):
             node = minter.merge_decision(key, index)
@@ -241,10 +244,6 @@ def map_entities(resolution: Resolution, minter: IriMinter) -> Iterator[Quad]:
             yield q(node, IGF.mergeEvidence, Literal(decision.evidence))
     for key, org in resolution.organizations.items():
         iri = minter.organization(key)
-        yield q(iri, SKOS.prefLabel, Literal(org.pref_label))
-        yield q(iri, SCHEMA.name, Literal(org.pref_label))
-        for label in org.labels:
-            if label != org.pref_label:
-                yield q(iri, SKOS.altLabel, Literal(label))
+        yield from labels(iri, org.pref_label, org.labels)
         if org.parent_key:
             yield q(iri, ORG.unitOf, minter.organization(org.parent_key))
