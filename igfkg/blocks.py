@@ -1,0 +1,173 @@
+"""Each document's part of the build outputs, made on its own (so in worker
+processes, and cached), then put together in a fixed order.
+
+A document's graph is serialized once, as a TriG block of its named graph.
+For the Turtle file (the union of all graphs) the document's triples are
+split by subject: the nodes the document *owns* (its document node, its
+session, the session's participations, its text spans) are described by
+this document alone, so their triples go out as the document's Turtle
+block as they are; triples about shared nodes (people, organizations,
+memberships, themes, SDG goals) recur across documents and are merged,
+deduplicated and sorted once (`shared_turtle`).
+
+The outputs are a function of the input alone: blocks come out in the
+order of their graph IRIs, triples inside a block in the order of their
+N-Triples form, and the prefix header is written from a sorted list. So the
+same pages give the same bytes, and a rebuild that changed one page rewrites
+the files from the cached blocks of all the others.
+
+    >>> block = document_block(record, resolution, IriMinter())   # doctest: +SKIP
+    >>> trig = prefix_header() + block.trig                        # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+import pyoxigraph
+from pyoxigraph import Quad, RdfFormat, Triple
+
+from igfkg.mapping import IriMinter, map_entities, map_record
+from igfkg.model import SessionRecord
+from igfkg.resolve import Resolution
+from igfkg.vocab import IGF, PREFIXES, RDF, SCHEMA
+
+_PREFIX_MAP = {name: str(ns) for name, ns in PREFIXES.items()}
+_RDF_TYPE = str(RDF.type)
+# The classes `igfkg stats` counts (store.graph_stats): class IRI -> stats key.
+STATS_CLASSES = {
+    str(IGF.SourceDocument): "documents", str(IGF.Session): "sessions", str(SCHEMA.Person): "persons",
+    str(SCHEMA.Organization): "organizations", str(IGF.Participation): "participations",
+}
+
+
+@dataclass
+class DocumentBlock:
+    """One document's share of the outputs."""
+
+    graph: str  # the document's graph IRI
+    key: str  # its entry in the build cache (igfkg.cache.BuildCache.block_path)
+    trig: bytes  # TriG of its named graph, without @prefix lines
+    turtle: bytes  # Turtle of the triples about the nodes it owns, without @prefix lines
+    owned_triples: int  # how many triples that is
+    shared: tuple[bytes, ...]  # its other triples, one N-Triples line each
+    owned: tuple[str, ...]  # the IRIs of the nodes it owns
+    typed: dict[str, tuple[str, ...]] = field(default_factory=dict)  # stats key -> nodes typed so
+    hints: tuple[bytes, ...] = ()  # owned triples that make shared nodes targets (N-Triples lines)
+
+    def light(self) -> DocumentBlock:
+        """The block without its serialized text (kept on disk, read back when written out)."""
+        return replace(self, trig=b"", turtle=b"")
+
+
+def prefix_header(syntax: str = "turtle") -> bytes:
+    """The `@prefix` lines every output starts with, in name order."""
+    del syntax  # the same header serves Turtle and TriG
+    return "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in sorted(_PREFIX_MAP.items())).encode()
+
+
+def _without_prefixes(data: bytes) -> bytes:
+    """Oxigraph's output minus its @prefix lines (the file has one header of its own)."""
+    position = 0
+    while data.startswith(b"@prefix ", position):
+        position = data.index(b"\n", position) + 1
+    return data[position:]
+
+
+def _nt(term) -> str:
+    return str(term)  # pyoxigraph terms print in N-Triples form
+
+
+def _nt_line(quad: Quad) -> bytes:
+    return f"{_nt(quad.subject)} {_nt(quad.predicate)} {_nt(quad.object)} .\n".encode()
+
+
+def canonical_quads(quads: Iterable[Quad]) -> list[Quad]:
+    """Quads deduplicated and ordered by their N-Triples form (graph, subject, predicate, object)."""
+    unique = {(_nt(q.graph_name), _nt(q.subject), _nt(q.predicate), _nt(q.object)): q for q in quads}
+    return [unique[key] for key in sorted(unique)]
+
+
+def owned_prefixes(record: SessionRecord, minter: IriMinter, *, contested: bool = False) -> tuple[str, ...]:
+    """IRIs (exact, or prefixes ending in `/`) of the nodes a document owns.
+    `contested`: another document maps to the same session, so the session
+    and its participations are shared, not owned."""
+    document = minter.document(record).value
+    span_prefix = minter.span(record, 0, 0).value.rsplit("/", 1)[0] + "/"
+    if contested:
+        return document, span_prefix
+    session = minter.session(record).value
+    participation_prefix = f"{minter.base}participation/{minter.session_key(record)}/"
+    return document, session, span_prefix, participation_prefix
+
+
+def _is_owned(subject: str, owned: tuple[str, ...]) -> bool:
+    return any(subject == iri or (iri.endswith("/") and subject.startswith(iri)) for iri in owned)
+
+
+def document_block(record: SessionRecord, resolution: Resolution, minter: IriMinter, key: str = "", *,
+                   contested: bool = False, hint_predicates: frozenset[str] = frozenset()) -> DocumentBlock:
+    """The document's TriG block, the Turtle block of what it owns, and its
+    shared triples; owned triples whose predicate is in `hint_predicates`
+    are also given as shared lines (they make shared nodes SHACL targets)."""
+    quads = canonical_quads(map_record(record, resolution, minter))
+    graph = minter.document(record).value
+    trig = _without_prefixes(pyoxigraph.serialize(quads, format=RdfFormat.TRIG, prefixes=_PREFIX_MAP))
+    owned_iris = owned_prefixes(record, minter, contested=contested)
+    owned: list[Triple] = []
+    shared: list[bytes] = []
+    hints: list[bytes] = []
+    owned_nodes: set[str] = set()
+    typed: dict[str, set[str]] = {}
+    for quad in quads:
+        subject = quad.subject.value
+        if quad.predicate.value == _RDF_TYPE and (stat := STATS_CLASSES.get(quad.object.value)):
+            typed.setdefault(stat, set()).add(subject)
+        if _is_owned(subject, owned_iris):
+            owned.append(Triple(quad.subject, quad.predicate, quad.object))
+            owned_nodes.add(subject)
+            if quad.predicate.value in hint_predicates:
+                hints.append(_nt_line(quad))
+        else:
+            shared.append(_nt_line(quad))
+    turtle = _without_prefixes(pyoxigraph.serialize(owned, format=RdfFormat.TURTLE, prefixes=_PREFIX_MAP))
+    return DocumentBlock(graph, key, trig, turtle, len(owned), tuple(shared), tuple(sorted(owned_nodes)),
+                         {name: tuple(sorted(nodes)) for name, nodes in typed.items()}, tuple(hints))
+
+
+def entities_block(resolution: Resolution, minter: IriMinter) -> DocumentBlock:
+    """The entities graph as a block: nothing in it is owned by a document."""
+    quads = canonical_quads(map_entities(resolution, minter))
+    trig = _without_prefixes(pyoxigraph.serialize(quads, format=RdfFormat.TRIG, prefixes=_PREFIX_MAP))
+    shared = tuple(_nt_line(q) for q in quads)
+    return DocumentBlock(minter.entities_graph().value, "", trig, b"", 0, shared, ())
+
+
+def merge_shared(blocks: Iterable[DocumentBlock]) -> list[bytes]:
+    """The shared triples of all blocks, deduplicated, as sorted N-Triples lines."""
+    lines: set[bytes] = set()
+    for block in blocks:
+        lines.update(block.shared)
+    return sorted(lines)
+
+
+def shared_turtle(lines: list[bytes]) -> bytes:
+    """Turtle of the shared triples (already sorted N-Triples lines)."""
+    if not lines:
+        return b""
+    triples = pyoxigraph.parse(b"".join(lines), format=RdfFormat.N_TRIPLES)
+    return _without_prefixes(pyoxigraph.serialize(triples, format=RdfFormat.TURTLE, prefixes=_PREFIX_MAP))
+
+
+def block_stats(blocks: Iterable[DocumentBlock], shared_lines: list[bytes]) -> dict[str, int]:
+    """The counts `store.graph_stats` gives for the graph these blocks make."""
+    typed: dict[str, set[str]] = {key: set() for key in STATS_CLASSES.values()}
+    owned = 0
+    for block in blocks:
+        owned += block.owned_triples
+        for key, nodes in block.typed.items():
+            typed[key].update(nodes)
+    stats = {key: len(typed[key]) for key in ("documents", "sessions", "persons", "organizations", "participations")}
+    stats["triples"] = owned + len(shared_lines)
+    return stats

@@ -1,0 +1,155 @@
+"""The build cache (`.igfkg-cache/` beside the output folder): what a build
+learnt about each input, so the next build redoes only what changed.
+
+- `records/`: the parsed record of each page, by the SHA-256 of the file's
+  bytes (JSON, `SessionRecord.to_json()` plus the reader's notes), or the
+  reason the page was rejected. A page whose bytes did not change is not
+  read or parsed again.
+- `records/.../snapshot.pickle`: the last build's file index (size, mtime,
+  SHA-256 of each input) and records, in one file: a rebuild reads it
+  instead of thousands of entries, and hashes only the files whose size or
+  mtime changed.
+- `blocks/`: each document's serialized graph (`.trig`, `.ttl`) and the rest
+  of its block (`.pickle`), by a key over everything they depend on (the
+  record, the entity keys the resolver gave its people and organizations,
+  the base IRI); and `state.pickle`, what the last build made of them
+  (igfkg.incremental).
+
+Every entry lives under a directory named by a fingerprint of the code that
+made it (the parser's source for records; mapping, vocabulary and shapes for
+blocks), so changing the code never reuses a stale entry; entries of other
+fingerprints are removed by `prune`. Entries are written atomically
+(igfkg.atomic): a build killed half way leaves whole entries or none, and a
+damaged entry reads as a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import pickle
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from igfkg.atomic import atomic_write_bytes
+
+CACHE_DIR_NAME = ".igfkg-cache"
+
+
+@dataclass
+class RecordSnapshot:
+    """The last build's inputs: each file's size, mtime and SHA-256, and the
+    record (with the reader's notes) of each SHA-256."""
+
+    saved_at: float = 0.0
+    files: dict[str, tuple[int, int, str]] = field(default_factory=dict)
+    records: dict[str, tuple[Any, list[str]]] = field(default_factory=dict)
+_PACKAGE = Path(__file__).resolve().parent
+# The code a cached record / block depends on (changing any of it invalidates the entries).
+RECORD_CODE = ("parse", "model.py", "names.py", "sources.py")
+BLOCK_CODE = ("mapping.py", "vocab.py", "model.py", "resolve.py", "blocks.py", "validate.py", "validate_blocks.py",
+              "incremental.py", "cache.py")
+
+
+def code_fingerprint(parts: Iterable[str], extra: str = "") -> str:
+    """SHA-256 (16 hex digits) over the source files of igfkg `parts` (modules or folders).
+
+    >>> len(code_fingerprint(RECORD_CODE))
+    16
+    """
+    digest = hashlib.sha256(extra.encode())
+    for part in parts:
+        path = _PACKAGE / part
+        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in (".py", ".ttl", ".rq")) \
+            if path.is_dir() else [path]
+        for file in files:
+            digest.update(str(file.relative_to(_PACKAGE)).encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def default_cache_dir(out_dir: str | Path) -> Path:
+    """`.igfkg-cache` next to the output folder (`out/` -> `./.igfkg-cache`)."""
+    return Path(out_dir).resolve().parent / CACHE_DIR_NAME
+
+
+class BuildCache:
+    """Records and blocks on disk, each kind under the fingerprint of its code."""
+
+    def __init__(self, root: str | Path, *, shapes_text: str = "") -> None:
+        self.root = Path(root)
+        self.records_dir = self.root / "records" / code_fingerprint(RECORD_CODE)
+        self.blocks_dir = self.root / "blocks" / code_fingerprint(BLOCK_CODE, shapes_text)
+
+    # -- parsed records (JSON)
+    def get_record(self, raw_sha256: str) -> dict[str, Any] | None:
+        """The cached parse of a page with these bytes: {"record": ..., "notes": [...]} or
+        {"rejected": reason, "line": n}; None when not cached (or unreadable)."""
+        try:
+            return json.loads(self._record_path(raw_sha256).read_bytes())
+        except (OSError, ValueError):
+            return None
+
+    def put_record(self, raw_sha256: str, entry: dict[str, Any]) -> None:
+        path = self._record_path(raw_sha256)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(path, json.dumps(entry, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+
+    def _record_path(self, raw_sha256: str) -> Path:
+        return self.records_dir / raw_sha256[:2] / f"{raw_sha256}.json"
+
+    # -- the records of the last build, in one file (loading one file beats loading thousands)
+    def load_snapshot(self) -> RecordSnapshot:
+        """The last build's file index and records (empty when there is none)."""
+        try:
+            with open(self.records_dir / "snapshot.pickle", "rb") as handle:
+                snapshot = pickle.load(handle)
+            return snapshot if isinstance(snapshot, RecordSnapshot) else RecordSnapshot()
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
+            return RecordSnapshot()
+
+    def save_snapshot(self, snapshot: RecordSnapshot) -> None:
+        self.records_dir.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(self.records_dir / "snapshot.pickle",
+                           pickle.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL))
+
+    # -- document blocks: the block (pickle, written and read by igfkg only) and its two texts
+    def _block_base(self, key: str) -> Path:
+        return self.blocks_dir / key[:2] / key
+
+    def has_document(self, key: str) -> bool:
+        # The pickle is written last, so it stands for all three files.
+        return self._block_base(key).with_suffix(".pickle").exists()
+
+    def put_document(self, block: Any) -> None:
+        """A document block: its TriG and Turtle as plain files, the rest pickled."""
+        base = self._block_base(block.key)
+        base.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(base.with_suffix(".trig"), block.trig)
+        atomic_write_bytes(base.with_suffix(".ttl"), block.turtle)
+        atomic_write_bytes(base.with_suffix(".pickle"), pickle.dumps(block.light(), protocol=pickle.HIGHEST_PROTOCOL))
+
+    def get_block(self, key: str) -> Any | None:
+        """A document block without its texts (`get_text` reads them); None when not cached."""
+        try:
+            with open(self._block_base(key).with_suffix(".pickle"), "rb") as handle:
+                return pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
+            return None
+
+    def get_text(self, key: str, kind: str) -> bytes | None:
+        """A document block's `trig` or `ttl` text."""
+        try:
+            return self._block_base(key).with_suffix(f".{kind}").read_bytes()
+        except OSError:
+            return None
+
+    def prune(self) -> None:
+        """Remove the entries of other code versions (the cache does not grow with every upgrade)."""
+        for kind, keep in (("records", self.records_dir), ("blocks", self.blocks_dir)):
+            for child in (self.root / kind).glob("*"):
+                if child != keep and child.is_dir():
+                    shutil.rmtree(child, ignore_errors=True)

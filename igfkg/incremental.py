@@ -1,0 +1,316 @@
+"""From records to the build outputs, redoing only what changed since the
+last build (whose state is kept in the build cache).
+
+The stages, each reusing what it can:
+
+- map: a document's block (igfkg.blocks) is keyed by everything it depends
+  on (its record, the entity keys of its people and organizations, the base
+  IRI); unchanged documents keep their blocks, new ones are mapped in
+  worker processes.
+- shared triples: the multiset of shared N-Triples lines over all documents
+  is kept from the last build and updated by the documents that came and
+  went; its Turtle is re-made only when the set changed.
+- entities graph: re-made only when the resolution changed.
+- validation (igfkg.validate_blocks): a document's results are kept with
+  its block; the shared part is validated again only when the shared
+  triples, the entities graph or the target hints changed.
+- outputs: `igf.trig` and `igf.ttl` are the blocks put together in a fixed
+  order (byte-identical to a build from scratch).
+
+The state is one pickle per code version in the cache (`state.pickle`). A
+missing or damaged state just means a build from scratch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+
+from rdflib import Graph
+
+from igfkg.atomic import atomic_write_bytes
+from igfkg.blocks import (
+    STATS_CLASSES, DocumentBlock, document_block, entities_block, prefix_header, shared_turtle,
+)
+from igfkg.cache import BuildCache
+from igfkg.mapping import IriMinter
+from igfkg.model import SessionRecord
+from igfkg.resolve import Aliases, Resolution, resolve
+from igfkg.validate import ValidationReport, ValidationResult, compile_shapes
+from igfkg.validate_blocks import report_from, target_predicates, validate_documents, validate_shared
+from igfkg.vocab import RDF
+
+Progress = Callable[[str, int, int], None]
+_TYPE_LINE = {f" <{RDF.type}> <{cls}> .\n".encode(): key for cls, key in STATS_CLASSES.items()}
+
+
+@dataclass
+class DocumentSummary:
+    """What the state keeps of a document's block between builds."""
+
+    graph: str
+    owned_triples: int
+    owned_typed: dict[str, int]  # stats key -> owned nodes typed so
+    results: list[ValidationResult] | None = None  # None: not validated yet
+
+
+@dataclass
+class BuildState:
+    """What a build leaves for the next one."""
+
+    resolution_key: str = ""
+    resolution: Resolution | None = None
+    documents: dict[str, DocumentSummary] = field(default_factory=dict)  # block key -> summary
+    shared: Counter = field(default_factory=Counter)  # shared N-Triples line -> documents giving it
+    hints: Counter = field(default_factory=Counter)
+    entities_key: str = ""
+    entities: DocumentBlock | None = None
+    shared_key: str = ""
+    shared_turtle: bytes = b""
+    shared_typed: dict[str, int] = field(default_factory=dict)  # stats key -> shared nodes typed so
+    validation_key: str = ""
+    shared_results: list[ValidationResult] = field(default_factory=list)
+
+
+def load_state(cache: BuildCache) -> BuildState:
+    try:
+        with open(cache.blocks_dir / "state.pickle", "rb") as handle:
+            state = pickle.load(handle)
+        # A state from other code (its fingerprint is in the path, but be safe) starts afresh.
+        complete = isinstance(state, BuildState) and set(vars(state)) == set(BuildState.__dataclass_fields__)
+        return state if complete else BuildState()
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
+        return BuildState()
+
+
+def save_state(cache: BuildCache, state: BuildState) -> None:
+    cache.blocks_dir.mkdir(parents=True, exist_ok=True)
+    atomic_write_bytes(cache.blocks_dir / "state.pickle", pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _digest(*parts: object) -> str:
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def resolve_records(records: Sequence[SessionRecord], aliases: Aliases | None,
+                    state: BuildState | None = None) -> tuple[Resolution, str]:
+    """`resolve(records, aliases)`, or the last build's resolution when its
+    inputs (the names, spellings and organizations of every record, and the
+    aliases) are the same; and the key of those inputs."""
+    features = sorted(
+        (r.source, r.sha256, [(p.name, p.name_variants, p.affiliation) for p in r.participants],
+         [u.organization for u in r.unnamed_participants], r.organizing_organizations,
+         sorted(r.organization_acronyms.items()))
+        for r in records)
+    key = _digest(features, aliases)
+    if state is not None and state.resolution is not None and state.resolution_key == key:
+        return state.resolution, key
+    return resolve(list(records), aliases), key
+
+
+def block_key(record: SessionRecord, resolution: Resolution, minter: IriMinter, cache: BuildCache,
+              contested: bool) -> str:
+    """The cache key of a document's block: everything its mapping depends on."""
+    people = [resolution.person_key(record, i) for i in range(len(record.participants))]
+    names = sorted({p.affiliation for p in record.participants if p.affiliation}
+                   | {u.organization for u in record.unnamed_participants if u.organization}
+                   | set(record.organizing_organizations))
+    organizations = [(name, resolution.organization_key(record, name)) for name in names]
+    return _digest(cache.records_dir.name, minter.base, record.sha256, record.source, contested, people,
+                   organizations)
+
+
+@dataclass
+class GraphBuild:
+    """The outputs of one build, and how they were made."""
+
+    trig: bytes
+    turtle: bytes
+    stats: dict[str, int]
+    report: ValidationReport | None
+    mapped: int  # documents mapped in this build (the others came from the cache)
+    validated: int  # documents validated in this build
+
+
+def build_graph(records: Sequence[SessionRecord], resolution: Resolution, minter: IriMinter, cache: BuildCache,
+                shapes: Graph, *, validate: bool = True, jobs: int = 1, progress: Progress | None = None,
+                state: BuildState | None = None) -> tuple[GraphBuild, BuildState]:
+    """The build outputs of these records (and the state for the next build)."""
+    old = state if state is not None else BuildState()
+    new = BuildState()
+    hint_predicates = target_predicates(shapes)
+
+    # Map: the documents whose key is new.
+    sessions = Counter(minter.session_key(record) for record in records)
+    keyed = []
+    for record in records:
+        contested = sessions[minter.session_key(record)] > 1
+        keyed.append((record, block_key(record, resolution, minter, cache, contested), contested))
+    todo = [item for item in keyed if item[1] not in old.documents or not cache.has_document(item[1])]
+    mapped = _map_documents(todo, resolution, minter, cache, jobs, hint_predicates)
+    if progress:
+        progress("map", len(records), len(records))
+    current = {key for _, key, _ in keyed}
+    new.shared, new.hints = Counter(old.shared), Counter(old.hints)
+    for key in set(old.documents) - current:  # documents that changed or went away
+        _apply(new, cache.get_block(key), -1)
+    for block in mapped:
+        if block.key in old.documents:  # re-mapped because its text files were lost
+            _apply(new, block, -1)
+        _apply(new, block, +1)
+    by_key = {block.key: block for block in mapped}
+    for key in current:
+        new.documents[key] = old.documents.get(key) if key not in by_key else _summary(by_key[key])
+    new.shared += Counter()  # drop lines no document gives any more
+    new.hints += Counter()
+
+    # Entities graph: again only when the resolution changed.
+    new.entities_key = _digest(minter.base, sorted(resolution.persons.items()),
+                               sorted(resolution.organizations.items()))
+    new.entities = old.entities if old.entities_key == new.entities_key and old.entities else \
+        entities_block(resolution, minter)
+
+    # Shared triples: documents' shared lines and the entities graph, sorted once.
+    shared_lines = sorted(set(new.shared) | set(new.entities.shared))
+    new.shared_key = _digest(_set_digest(new.shared), new.entities_key)
+    if old.shared_key == new.shared_key:
+        new.shared_turtle, new.shared_typed = old.shared_turtle, old.shared_typed
+    else:
+        new.shared_turtle, new.shared_typed = shared_turtle(shared_lines), _typed_lines(shared_lines)
+
+    report = None
+    validated = 0
+    if validate:
+        report, validated = _validate(records, keyed, old, new, shared_lines, cache, shapes, jobs, progress)
+
+    order = sorted(current, key=lambda key: new.documents[key].graph)
+    trig = b"".join(_trig_parts(order, new, cache))
+    turtle = b"".join([prefix_header(), new.shared_turtle, *(cache.get_text(key, "ttl") for key in order)])
+    stats = _stats(new, order, shared_lines)
+    return GraphBuild(trig, turtle, stats, report, len(mapped), validated), new
+
+
+def _apply(state: BuildState, block: DocumentBlock | None, sign: int) -> None:
+    if block is None:
+        return
+    for line in block.shared:
+        state.shared[line] += sign
+    for line in block.hints:
+        state.hints[line] += sign
+
+
+def _summary(block: DocumentBlock) -> DocumentSummary:
+    owned = set(block.owned)
+    counts = {key: sum(1 for node in nodes if node in owned) for key, nodes in block.typed.items()}
+    return DocumentSummary(block.graph, block.owned_triples, counts)
+
+
+def _set_digest(lines: Counter) -> str:
+    digest = hashlib.sha256()
+    for line in sorted(line for line, count in lines.items() if count > 0):
+        digest.update(line)
+    return digest.hexdigest()
+
+
+def _map_chunk(chunk: list[tuple[SessionRecord, str, bool]], resolution: Resolution, minter: IriMinter,
+               cache: BuildCache, hint_predicates: frozenset[str]) -> list[DocumentBlock]:
+    """Blocks of some documents, written to the cache (worker process)."""
+    blocks = []
+    for record, key, contested in chunk:
+        block = document_block(record, resolution, minter, key, contested=contested,
+                               hint_predicates=hint_predicates)
+        cache.put_document(block)
+        blocks.append(block.light())
+    return blocks
+
+
+def _map_documents(items, resolution: Resolution, minter: IriMinter, cache: BuildCache, jobs: int,
+                   hint_predicates: frozenset[str]) -> list[DocumentBlock]:
+    if jobs <= 1 or len(items) < 64:
+        return _map_chunk(items, resolution, minter, cache, hint_predicates)
+    size = max(16, min(256, len(items) // (jobs * 8)))
+    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    # Each worker gets only its documents' entity keys, not the whole resolution.
+    parts = [_resolution_for([record for record, _, _ in chunk], resolution) for chunk in chunks]
+    with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
+        results = pool.map(_map_chunk, chunks, parts, [minter] * len(chunks), [cache] * len(chunks),
+                           [hint_predicates] * len(chunks))
+        return [block for chunk_blocks in results for block in chunk_blocks]
+
+
+def _resolution_for(records: Sequence[SessionRecord], resolution: Resolution) -> Resolution:
+    """The part of a resolution that mapping these records reads."""
+    shas = {record.sha256 for record in records}
+    return Resolution({}, {}, {k: v for k, v in resolution.person_by_mention.items() if k[0] in shas},
+                      {k: v for k, v in resolution.organization_by_name.items() if k[0] in shas}, [], [])
+
+
+def _validate(records, keyed, old: BuildState, new: BuildState, shared_lines: list[bytes], cache: BuildCache,
+              shapes: Graph, jobs: int, progress: Progress | None) -> tuple[ValidationReport, int]:
+    checks = compile_shapes(shapes)
+    todo = [cache.get_block(key) for _, key, _ in keyed if new.documents[key].results is None]
+    todo = [block for block in todo if block is not None]
+    for block, found in zip(todo, validate_documents(todo, cache, shapes, jobs=jobs, progress=progress,
+                                                     checks=checks)):
+        new.documents[block.key].results = found
+    hints = sorted(line for line, count in new.hints.items() if count > 0)
+    new.validation_key = _digest(new.shared_key, hints)
+    if old.validation_key == new.validation_key:
+        new.shared_results = old.shared_results
+    else:
+        mentioning = _ShardSource(cache, [key for _, key, _ in keyed])
+        new.shared_results = validate_shared(shared_lines, hints, new.entities, mentioning, cache, shapes,
+                                             checks=checks)
+    results = [r for summary in new.documents.values() for r in summary.results or []] + new.shared_results
+    return report_from(results), len(todo)
+
+
+class _ShardSource:
+    """The documents' blocks, read from the cache when the shared part needs them (locating results)."""
+
+    def __init__(self, cache: BuildCache, keys: list[str]) -> None:
+        self.cache, self.keys = cache, keys
+
+    def __iter__(self):
+        for key in self.keys:
+            block = self.cache.get_block(key)
+            if block is not None:
+                yield block
+
+
+def _trig_parts(order: list[str], state: BuildState, cache: BuildCache):
+    yield prefix_header()
+    entities_written = False
+    for key in order:
+        if not entities_written and state.entities.graph < state.documents[key].graph:
+            yield state.entities.trig
+            entities_written = True
+        yield cache.get_text(key, "trig")
+    if not entities_written:
+        yield state.entities.trig
+
+
+def _typed_lines(shared_lines: list[bytes]) -> dict[str, int]:
+    """How many shared nodes have each counted type (one `rdf:type` line each)."""
+    counts = dict.fromkeys(STATS_CLASSES.values(), 0)
+    for line in shared_lines:
+        _, _, tail = line.partition(b" ")
+        if (name := _TYPE_LINE.get(b" " + tail)) is not None:
+            counts[name] += 1
+    return counts
+
+
+def _stats(state: BuildState, order: list[str], shared_lines: list[bytes]) -> dict[str, int]:
+    """The counts `store.graph_stats` gives: owned nodes per document, shared ones from their type lines."""
+    stats = dict(state.shared_typed)
+    for key in order:
+        for name, count in state.documents[key].owned_typed.items():
+            stats[name] += count
+    stats["triples"] = sum(state.documents[key].owned_triples for key in order) + len(shared_lines)
+    return {name: stats[name] for name in ("documents", "sessions", "persons", "organizations", "participations",
+                                           "triples")}
