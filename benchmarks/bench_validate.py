@@ -184,7 +184,8 @@ def _table(rows: list[dict]) -> str:
 
 def write_results(table: str) -> None:
     """Replace (or add) the "## Validation" section of benchmarks/RESULTS.md."""
-    machine = (f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+    machine = (f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+               f"load average {os.getloadavg()[0]:.1f} when written (other jobs shared the machine); "
                f"{time.strftime('%Y-%m-%d')}.")
     section = (
         "## Validation\n\n"
