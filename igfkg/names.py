@@ -13,17 +13,32 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _NON_NAME_CHARS = re.compile(r"[^\w\s'-]", re.UNICODE)
 _SEPARATORS = re.compile(r"[\s'\-_.]+")
 
 
+# Letters with no NFKD decomposition, as pages write them without diacritics (`Bjørn` / `Bjorn`).
+_UNDECOMPOSED = str.maketrans({"ı": "i", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D",
+                               "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE"})
+
+
 def fold(text: str) -> str:
-    """Case-folded, diacritics removed (`Fundação` -> `fundacao`)."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    """Case-folded, diacritics removed (`Fundação` -> `fundacao`, `Yılmaz` -> `yilmaz`)."""
+    if text.isascii():
+        return text.lower()  # the same result, without decomposing letter by letter
+    return _fold_unicode(text)
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_unicode(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.translate(_UNDECOMPOSED))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
+# Pages and the resolver ask for the same names' tokens many times (a pure function, so cached).
+@lru_cache(maxsize=1 << 16)
 def name_tokens(name: str) -> tuple[str, ...]:
     """The name's tokens, folded, punctuation and hyphens dropped, in order."""
     cleaned = _NON_NAME_CHARS.sub(" ", fold(name))
