@@ -87,6 +87,8 @@ MANIFEST_GRAPH = "https://w3id.org/igfkg/id/graph/load-manifest"
 CONTENT_HASH = "https://w3id.org/igfkg/ontology#contentHash"
 VOID_TRIPLES = "http://rdfs.org/ns/void#triples"
 DCT_MODIFIED = "http://purl.org/dc/terms/modified"
+DCT_SOURCE = "http://purl.org/dc/terms/source"
+PROV_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 
 KINDS = ("generic", "oxigraph", "fuseki", "virtuoso", "graphdb")
@@ -96,6 +98,7 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 # GRAPH block, so INSERT/DELETE DATA bodies repeat the block every 2000 triples.
 UPDATE_BLOCK_TRIPLES = 2_000
 COUNT_BATCH = 100
+SCAN_COUNT_MIN_GRAPHS = 300  # see _count_under_prefix
 MANIFEST_PAGE = 5_000
 MANIFEST_FLUSH_GRAPHS = 200
 
@@ -119,6 +122,7 @@ class SourceGraph:
     lines: tuple[str, ...]
     content_hash: str
     has_blank_nodes: bool
+    source: str | None = None  # the graph's own dcterms:source / prov:wasDerivedFrom (see `_source_of`)
 
     @property
     def count(self) -> int:
@@ -128,7 +132,32 @@ class SourceGraph:
     def from_lines(cls, iri: str, lines: Iterable[str]) -> SourceGraph:
         unique = tuple(sorted(set(lines)))
         digest = hashlib.sha256("\n".join(unique).encode()).hexdigest()
-        return cls(iri, unique, digest, any("_:" in line and _has_blank_node(line) for line in unique))
+        blank = any("_:" in line and _has_blank_node(line) for line in unique)
+        return cls(iri, unique, digest, blank, _source_of(iri, unique))
+
+
+def _source_of(iri: str, lines: tuple[str, ...]) -> str | None:
+    """The object of `<graph> dcterms:source|prov:wasDerivedFrom ?x` inside the
+    graph itself, e.g. the page a document graph was built from. igfkg names a
+    document graph after the page's content hash, so an edited page gets a new
+    graph; the source says which earlier graph it supersedes."""
+    for predicate in (DCT_SOURCE, PROV_DERIVED):
+        prefix = f"<{iri}> <{predicate}> "
+        for line in lines:
+            if line.startswith(prefix):
+                return _term_value(line[len(prefix) : -2])
+    return None
+
+
+def _term_value(term: str) -> str:
+    """The IRI of `<x>` or the lexical form of a literal `"x"`, `"x"@en`, `"x"^^<t>`."""
+    if term.startswith("<") and term.endswith(">"):
+        return term[1:-1]
+    if term.startswith('"') and term.rfind('"') > 0:
+        body = term[1 : term.rfind('"')]
+        # N-Triples string escapes are JSON string escapes.
+        return json.loads(f'"{body}"') if "\\" in body else body
+    return term
 
 
 def _has_blank_node(line: str) -> bool:
@@ -384,8 +413,8 @@ class GraphResult:
     """What happened to one named graph."""
 
     graph: str
-    action: str  # "add" | "replace" | "patch" | "skip"
-    triples: int  # triples in the source graph
+    action: str  # "add" | "replace" | "patch" | "skip" | "delete" (superseded or pruned)
+    triples: int  # triples in the source graph (0 for a deleted graph)
     server_before: int  # triples on the server before the load
     server_after: int | None = None  # counted after the load (None: not counted)
     sent: int = 0  # triples sent (a patch counts removed + added)
@@ -417,8 +446,9 @@ class LoadReport:
     method: str
     dry_run: bool = False
     graphs: list[GraphResult] = field(default_factory=list)
-    orphaned: list[str] = field(default_factory=list)  # in the manifest, not in the source
-    pruned: list[str] = field(default_factory=list)
+    orphaned: list[str] = field(default_factory=list)  # loaded earlier, not in the source, kept
+    pruned: list[str] = field(default_factory=list)  # loaded earlier, not in the source, deleted (--prune)
+    superseded: dict[str, str] = field(default_factory=dict)  # old graph -> new graph of the same source
     requests: list[PlannedRequest] = field(default_factory=list)  # write requests sent (or planned)
     http_requests: int = 0  # every HTTP request, reads included
     retries: int = 0
@@ -428,7 +458,11 @@ class LoadReport:
 
     @property
     def loaded(self) -> list[GraphResult]:
-        return [g for g in self.graphs if g.action != "skip" and g.done]
+        return [g for g in self.graphs if g.action in ("add", "replace", "patch") and g.done]
+
+    @property
+    def deleted(self) -> list[GraphResult]:
+        return [g for g in self.graphs if g.action == "delete" and g.done]
 
     @property
     def skipped(self) -> list[GraphResult]:
@@ -448,7 +482,7 @@ class LoadReport:
         for g in self.graphs:
             by_action.setdefault(g.action, []).append(g)
         verb = "would " if self.dry_run else ""
-        past = {"add": "added", "replace": "replaced", "patch": "patched", "skip": "skipped (unchanged)"}
+        past = {"add": "added", "replace": "replaced", "patch": "patched", "skip": "skipped (unchanged)", "delete": "deleted"}
         parts = [
             f"{len(v)} {past.get(action, action)} ({sum(g.triples for g in v)} triples)"
             for action, v in sorted(by_action.items())
@@ -460,8 +494,12 @@ class LoadReport:
             f"{self.bytes_sent if not self.dry_run else sum(r.bytes for r in self.requests)} bytes, "
             f"{self.http_requests} HTTP requests in all, {self.retries} retries, {self.seconds:.2f} s",
         ]
+        if self.superseded:
+            lines.append(f"{len(self.superseded)} graphs replaced by a new graph of the same source (an edited page)")
+        if self.pruned:
+            lines.append(f"{len(self.pruned)} graphs loaded earlier and no longer in the source were deleted (--prune)")
         if self.orphaned:
-            lines.append(f"{len(self.orphaned)} graphs loaded earlier are no longer in the source" + ("; pruned" if self.pruned else " (use --prune to delete them)"))
+            lines.append(f"{len(self.orphaned)} graphs loaded earlier are no longer in the source (--prune deletes them)")
         if not self.dry_run and self.error is None:
             if self.differing:
                 lines.append(f"{len(self.differing)} graphs differ between source and server:")
@@ -485,7 +523,7 @@ class LoadReport:
             ],
             "differing": [g.graph for g in self.differing],
             "skipped": [g.graph for g in self.skipped],
-            "orphaned": self.orphaned, "pruned": self.pruned,
+            "orphaned": self.orphaned, "pruned": self.pruned, "superseded": self.superseded,
             "requests": [r.__dict__ for r in self.requests],
         }
 
@@ -575,6 +613,11 @@ def _iri(value: str) -> str:
 def count_triples(http: _Http, endpoints: Endpoints, graphs: list[str]) -> dict[str, int]:
     """Triples per named graph on the server (0 for absent graphs)."""
     counts = dict.fromkeys(graphs, 0)
+    if endpoints.count_with == "union" and len(graphs) >= SCAN_COUNT_MIN_GRAPHS:
+        scanned = _count_under_prefix(http, endpoints, graphs)
+        if scanned is not None:
+            counts.update((g, n) for g, n in scanned.items() if g in counts)
+            return counts
     for start in range(0, len(graphs), COUNT_BATCH):
         batch = graphs[start : start + COUNT_BATCH]
         # Measured for 100 graphs: Oxigraph answers VALUES in 7 ms (UNION 24 ms,
@@ -594,30 +637,66 @@ def count_triples(http: _Http, endpoints: Endpoints, graphs: list[str]) -> dict[
     return counts
 
 
-def read_manifest(http: _Http, endpoints: Endpoints, manifest_graph: str) -> dict[str, str]:
-    """graph IRI -> content hash, as recorded by earlier loads."""
-    hashes: dict[str, str] = {}
+def _count_under_prefix(http: _Http, endpoints: Endpoints, graphs: list[str]) -> dict[str, int] | None:
+    """One GROUP BY over every graph whose IRI starts like ours. In Virtuoso this
+    took 0.4 s for 3,000 graphs (690k triples) against 11 s for UNION batches,
+    though its cost grows with the data under the prefix, not with our graphs.
+    None when the server truncated the result (Virtuoso's ResultSetMaxRows)."""
+    prefix = os.path.commonprefix(graphs)
+    query = (
+        "SELECT ?g (COUNT(?s) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+        f"FILTER(STRSTARTS(STR(?g), {json.dumps(prefix)})) }} GROUP BY ?g"
+    )
+    response = http.request(
+        "POST", endpoints.query, what=f"counting triples of {len(graphs)} graphs", data=f"query={quote(query, safe='')}".encode(),
+        headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"},
+    )
+    try:
+        rows = response.json()["results"]["bindings"]
+    except (ValueError, KeyError):
+        return None
+    cap = response.headers.get("X-SPARQL-MaxRows")
+    if cap and cap.isdigit() and len(rows) >= int(cap):
+        return None
+    return {row["g"]["value"]: int(row["n"]["value"]) for row in rows}
+
+
+@dataclass(frozen=True)
+class ManifestEntry:
+    """What an earlier load recorded about one graph it wrote."""
+
+    content_hash: str
+    source: str | None = None
+
+
+def read_manifest(http: _Http, endpoints: Endpoints, manifest_graph: str) -> dict[str, ManifestEntry]:
+    """graph IRI -> what earlier loads recorded (content hash, source)."""
+    entries: dict[str, ManifestEntry] = {}
     after = ""
     while True:
         query = (
-            f"SELECT ?g ?h WHERE {{ GRAPH <{manifest_graph}> {{ ?g <{CONTENT_HASH}> ?h }} "
-            f"FILTER(STR(?g) > {json.dumps(after)}) }} ORDER BY STR(?g) LIMIT {MANIFEST_PAGE}"
+            f"SELECT ?g ?h ?src WHERE {{ GRAPH <{manifest_graph}> {{ ?g <{CONTENT_HASH}> ?h "
+            f"OPTIONAL {{ ?g <{DCT_SOURCE}> ?src }} }} FILTER(STR(?g) > {json.dumps(after)}) }} "
+            f"ORDER BY STR(?g) LIMIT {MANIFEST_PAGE}"
         )
         rows = http.select(endpoints.query, query, "reading the load manifest")
         for row in rows:
-            hashes[row["g"]] = row["h"]
+            entries[row["g"]] = ManifestEntry(row["h"], row.get("src"))
         if len(rows) < MANIFEST_PAGE or rows[-1]["g"] <= after:
-            return hashes
+            return entries
         after = rows[-1]["g"]
 
 
 def _manifest_lines(graph: SourceGraph, loaded_at: str) -> list[str]:
     s = _iri(graph.iri)
-    return [
+    lines = [
         f'{s} <{CONTENT_HASH}> "{graph.content_hash}" .',
         f'{s} <{VOID_TRIPLES}> "{graph.count}"^^<{XSD}integer> .',
         f'{s} <{DCT_MODIFIED}> "{loaded_at}"^^<{XSD}dateTime> .',
     ]
+    if graph.source is not None:
+        lines.append(f"{s} <{DCT_SOURCE}> {json.dumps(graph.source, ensure_ascii=False)} .")
+    return lines
 
 
 def _parse_rdf(response: requests.Response) -> set[str]:
@@ -854,13 +933,25 @@ def _run(report: LoadReport, http: _Http, endpoints: Endpoints, method: str, gra
          manifest_graph: str | None, force: bool, prune: bool, dry_run: bool, chunk_triples: int,
          patch_min_triples: int, progress: Callable[[LoadProgress], None] | None) -> None:
     by_iri = {g.iri: g for g in graphs}
-    before = count_triples(http, endpoints, list(by_iri))
     manifest = read_manifest(http, endpoints, manifest_graph) if manifest_graph else {}
+    # Graphs loaded earlier that are no longer in the source: superseded when a
+    # source graph comes from the same page (deleted), else orphaned (kept unless prune).
+    by_source = {g.source: g.iri for g in graphs if g.source is not None}
+    for old in sorted(set(manifest) - set(by_iri)):
+        new = by_source.get(manifest[old].source) if manifest[old].source is not None else None
+        if new is not None:
+            report.superseded[old] = new
+        elif prune:
+            report.pruned.append(old)
+        else:
+            report.orphaned.append(old)
+    deletions = [*report.superseded, *report.pruned]
+    before = count_triples(http, endpoints, [*by_iri, *deletions])
     can_patch = bool(endpoints.update)
 
     for g in graphs:
         server = before[g.iri]
-        if not force and manifest.get(g.iri) == g.content_hash and server == g.count:
+        if not force and manifest.get(g.iri, ManifestEntry("")).content_hash == g.content_hash and server == g.count:
             action = "skip"
         elif server == 0:
             action = "add"
@@ -869,10 +960,10 @@ def _run(report: LoadReport, http: _Http, endpoints: Endpoints, method: str, gra
         else:
             action = "replace"
         report.graphs.append(GraphResult(g.iri, action, g.count, server, server_after=server if action == "skip" else None))
-    report.orphaned = sorted(set(manifest) - set(by_iri))
+    report.graphs += [GraphResult(old, "delete", 0, before[old]) for old in deletions]
 
     writer = _Writer(endpoints, method, chunk_triples)
-    to_send = [(r, by_iri[r.graph]) for r in report.graphs if r.action != "skip"]
+    to_send = [(r, by_iri[r.graph]) for r in report.graphs if r.action not in ("skip", "delete")]
     loaded_at = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     triples_total = sum(g.count for _, g in to_send)
     state = {"triples": 0, "requests": 0, "graphs": 0}
@@ -904,15 +995,17 @@ def _run(report: LoadReport, http: _Http, endpoints: Endpoints, method: str, gra
             if not dry_run:
                 http.request(write.method, write.url, what=write.what, params=write.params, data=write.body, headers={"Content-Type": write.content_type})
 
+    def forget(graphs_to_forget: list[str]) -> None:
+        if manifest_graph and graphs_to_forget:
+            if endpoints.update:
+                for write in writer.forget(manifest_graph, graphs_to_forget):
+                    execute(write)
+            else:
+                _forget_by_put(http, endpoints, writer, manifest_graph, set(graphs_to_forget), execute)
+
     # Forget the old hashes first: a load that dies half-way must never leave a
     # manifest entry that claims a half-written graph is complete.
-    stale = [r.graph for r, _ in to_send if r.graph in manifest] + (report.orphaned if prune else [])
-    if manifest_graph and stale:
-        if endpoints.update:
-            for write in writer.forget(manifest_graph, stale):
-                execute(write)
-        else:
-            _forget_by_put(http, endpoints, writer, manifest_graph, set(stale), execute)
+    forget([r.graph for r, _ in to_send if r.graph in manifest])
 
     try:
         adds = [(r, g) for r, g in to_send if r.action == "add"]
@@ -939,10 +1032,12 @@ def _run(report: LoadReport, http: _Http, endpoints: Endpoints, method: str, gra
             for write in _patch_writes(http, endpoints, method, writer, r, g):
                 execute(write)
             flush_manifest()
-        if prune:
-            for graph in report.orphaned:
-                execute(writer.delete_graph(graph))
-                report.pruned.append(graph)
+        # Deleted after their successors are written, forgotten only once deleted,
+        # so an interrupted load leaves them for the next run to find.
+        for result in (r for r in report.graphs if r.action == "delete"):
+            execute(writer.delete_graph(result.graph))
+            result.done = not dry_run
+        forget(deletions)
     finally:
         # Record what did finish, even when a later request failed.
         try:
@@ -952,7 +1047,7 @@ def _run(report: LoadReport, http: _Http, endpoints: Endpoints, method: str, gra
 
     if dry_run:
         return
-    sent = [r.graph for r in report.graphs if r.action != "skip"]
+    sent = [r.graph for r in report.graphs if r.action != "skip"]  # deleted ones must count 0
     after = count_triples(http, endpoints, sent)
     for r in report.graphs:
         if r.action != "skip":

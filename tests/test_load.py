@@ -9,12 +9,15 @@ import base64
 import json
 import logging
 import os
+import shutil
 import signal
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import pyoxigraph as ox
 import pytest
+import requests
 from click.testing import CliRunner
 
 from igfkg.load import (
@@ -117,11 +120,24 @@ def local_lines(graphs) -> dict[str, set[str]]:
     return {g.iri: set(g.lines) for g in read_graphs(graphs)}
 
 
+def canonical(lines: set[str]) -> set[str]:
+    """Triples with literals in canonical form, as stores keep them ("PT60M"
+    becomes "PT1H", "1.0"^^xsd:decimal becomes "1")."""
+    store = ox.Store()
+    store.load("\n".join(lines) + "\n", format=ox.RdfFormat.N_TRIPLES)
+    return {f"{q.subject} {q.predicate} {q.object} ." for q in store}
+
+
+def touched_graphs(proxy: FaultProxy, graphs) -> set[str]:
+    """Which of `graphs` a write request through `proxy` named (body or URL)."""
+    return {iri for iri in graphs if any(iri.encode() in r.body or quote(iri, safe="") in r.path for r in proxy.writes())}
+
+
 def assert_server_holds(target: Target, graphs) -> None:
     expected = local_lines(graphs)
     assert target.counts() == {iri: len(lines) for iri, lines in expected.items()}
     for iri, lines in expected.items():
-        assert target.content(iri) == lines, iri
+        assert canonical(target.content(iri)) == canonical(lines), iri
 
 
 # ---------------------------------------------------------------- both stores
@@ -156,9 +172,10 @@ def test_reload_without_change_writes_nothing(store, tmp_path):
 
 
 def test_changed_document_replaces_only_its_own_graph(store, tmp_path):
-    original = igf_dataset(8)
+    """Graphs named by path keep their IRI and are replaced in place."""
+    original = igf_dataset(8, graph_names="path")
     store.load(write_trig(original, tmp_path / "v1.trig"))
-    edited = igf_dataset(8, edits={3: 1})
+    edited = igf_dataset(8, edits={3: 1}, graph_names="path")
     changed = {iri for iri, lines in local_lines(edited).items() if lines != local_lines(original)[iri]}
     assert len(changed) == 1  # the edit touches one document graph, no entity label
 
@@ -166,11 +183,30 @@ def test_changed_document_replaces_only_its_own_graph(store, tmp_path):
         report = store.load(write_trig(edited, tmp_path / "v2.trig"), proxy.url)
 
     assert report.ok
-    assert {g.graph for g in report.loaded} == changed
+    assert {g.graph for g in report.loaded} == changed and report.deleted == []
     assert {g.graph for g in report.skipped} == set(local_lines(edited)) - changed
-    touched = {iri for iri in local_lines(edited) if any(iri.encode() in r.body or iri.replace(":", "%3A").replace("/", "%2F") in r.path for r in proxy.writes())}
-    assert touched == changed
+    assert touched_graphs(proxy, local_lines(edited)) == changed
     assert_server_holds(store, edited)
+
+
+def test_edited_page_with_a_content_named_graph_supersedes_its_old_graph(store, tmp_path):
+    """As `igfkg build` names document graphs after the page's content, an edited
+    page comes as a new graph; the old graph of the same source is deleted."""
+    original = igf_dataset(8)
+    store.load(write_trig(original, tmp_path / "v1.trig"))
+    edited = igf_dataset(8, edits={3: 1})
+    old, new = set(local_lines(original)) - set(local_lines(edited)), set(local_lines(edited)) - set(local_lines(original))
+    assert len(old) == len(new) == 1
+
+    with FaultProxy(store.url) as proxy:
+        report = store.load(write_trig(edited, tmp_path / "v2.trig"), proxy.url)
+
+    assert report.ok, report.summary()
+    assert report.superseded == {old.pop(): next(iter(new))} and report.orphaned == []
+    assert {g.graph for g in report.loaded} == new and {g.graph for g in report.deleted} == set(report.superseded)
+    assert {g.graph for g in report.skipped} == set(local_lines(edited)) - new
+    assert touched_graphs(proxy, local_lines(original) | local_lines(edited)) == new | set(report.superseded)
+    assert_server_holds(store, edited)  # no trace of the old revision
 
 
 def test_server_failing_mid_load_is_reported_and_a_rerun_completes(store, tmp_path):
@@ -206,11 +242,12 @@ def test_server_failing_mid_load_is_reported_and_a_rerun_completes(store, tmp_pa
     assert_server_holds(store, data)
 
 
-def test_update_endpoint_path_loads_reloads_and_replaces(store, tmp_path):
+@pytest.mark.parametrize("graph_names, expected", [("path", ["replace", "replace"]), ("content", ["add", "add", "delete", "delete"])])
+def test_update_endpoint_path_loads_reloads_and_replaces(store, tmp_path, graph_names, expected):
     def via_update(trig: Path) -> LoadReport:
         return load(trig, update_endpoint=store.update_url, query_endpoint=store.query_url, auth=store.credentials, chunk_triples=400)
 
-    data = igf_dataset(9)
+    data = igf_dataset(9, graph_names=graph_names)
     first = via_update(write_trig(data, tmp_path / "v1.trig"))
     assert first.ok and first.method == "update"
     assert {g.action for g in first.graphs} == {"add"}
@@ -220,10 +257,10 @@ def test_update_endpoint_path_loads_reloads_and_replaces(store, tmp_path):
     again = via_update(write_trig(data, tmp_path / "v1.trig"))
     assert {g.action for g in again.graphs} == {"skip"} and again.requests == []
 
-    edited = igf_dataset(9, edits={2: 1, 7: 2})
+    edited = igf_dataset(9, edits={2: 1, 7: 2}, graph_names=graph_names)
     changed = via_update(write_trig(edited, tmp_path / "v2.trig"))
     assert changed.ok
-    assert sorted(g.action for g in changed.graphs if g.action != "skip") == ["replace", "replace"]
+    assert sorted(g.action for g in changed.graphs if g.action != "skip") == expected
     assert_server_holds(store, edited)
 
 
@@ -282,10 +319,10 @@ def test_dropped_connection_is_retried_transparently(oxigraph, tmp_path):
 def test_interrupted_replace_never_leaves_a_stale_manifest_entry(oxigraph, tmp_path):
     """v1 loaded; the load of v2 dies after the first chunk of the edited graph;
     reloading v1 must restore v1 exactly (the manifest must not claim v1 is there)."""
-    v1 = igf_dataset(4, people=40)
+    v1 = igf_dataset(4, people=40, graph_names="path")
     v1_trig = write_trig(v1, tmp_path / "v1.trig")
     oxigraph.load(v1_trig)
-    v2 = igf_dataset(4, people=40, edits={2: 1})
+    v2 = igf_dataset(4, people=40, edits={2: 1}, graph_names="path")
     with FaultProxy(oxigraph.url) as proxy:
         proxy.fail_on(lambda r: r.method == "POST" and r.path.startswith("/store?graph="), "500")
         with pytest.raises(LoadError):
@@ -485,6 +522,31 @@ def test_virtuoso_wrong_password_fails_clearly_without_echoing_it(virtuoso_serve
     assert wrong not in str(failure.value) and VIRTUOSO_PASSWORD not in str(failure.value)
 
 
+def test_virtuoso_counts_many_graphs_in_one_scan_and_falls_back_when_rows_are_capped(virtuoso_server, tmp_path):
+    virtuoso_server.clear()
+    data = igf_dataset(320, people=1)
+    trig = write_trig(data, tmp_path / "igf.trig")
+    auth = Credentials("digest", "dba", VIRTUOSO_PASSWORD)
+    with FaultProxy(virtuoso_server.url) as proxy:
+        first = load(trig, proxy.url, kind="virtuoso", auth=auth)
+        scans = [r for r in proxy.seen if b"STRSTARTS" in r.body]
+        assert first.ok and len(scans) == 2  # before and after the load, one query each
+
+        def cap_at_50_rows(request: SeenRequest, response: requests.Response):
+            """What Virtuoso does past ResultSetMaxRows: the first rows and a header."""
+            if b"STRSTARTS" not in request.body:
+                return None
+            results = response.json()
+            results["results"]["bindings"] = results["results"]["bindings"][:50]
+            return json.dumps(results).encode(), {"X-SPARQL-MaxRows": "50"}
+
+        proxy.rewrite_response = cap_at_50_rows
+        again = load(trig, proxy.url, kind="virtuoso", auth=auth)
+    assert [g.action for g in again.graphs] == ["skip"] * len(data)  # counted per batch instead
+    target = Target("virtuoso", virtuoso_server.url, f"{virtuoso_server.url}/sparql", "", auth)
+    assert_server_holds(target, data)
+
+
 # --------------------------------------------------------------------- CLI and URLs
 
 
@@ -540,15 +602,48 @@ def test_generic_kind_needs_a_query_endpoint():
 
 def test_generic_graph_store_without_update_endpoint(oxigraph, tmp_path):
     """Plain GSP only: PUT per graph, manifest kept by rewriting its graph."""
-    v1 = igf_dataset(4)
+    v1 = igf_dataset(4, graph_names="path")
+
     def generic(trig: Path) -> LoadReport:
         return load(trig, f"{oxigraph.url}/store", kind="generic", query_endpoint=oxigraph.query_url, auth=None)
     first = generic(write_trig(v1, tmp_path / "v1.trig"))
     assert first.ok and {r.method for r in first.requests} <= {"PUT", "POST"}
     assert all(r.url == f"{oxigraph.url}/store" for r in first.requests)
-    v2 = igf_dataset(4, edits={1: 1})
+    v2 = igf_dataset(4, edits={1: 1}, graph_names="path")
     second = generic(write_trig(v2, tmp_path / "v2.trig"))
     assert second.ok and len(second.loaded) == 1 and len(second.skipped) == 4
     assert_server_holds(oxigraph, v2)
     third = generic(write_trig(v2, tmp_path / "v2.trig"))
     assert len(third.skipped) == 5
+
+
+# ------------------------------------------------------------- the real seed corpus
+
+
+def test_seed_corpus_built_by_igfkg_loads_and_an_edited_page_replaces_only_its_graph(oxigraph, tmp_path):
+    from igfkg.build import build
+
+    seeds = tmp_path / "seeds"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "data" / "seeds", seeds)
+    first = build([str(seeds)], tmp_path / "v1", use_cache=False, jobs=1)
+    assert first.ok
+    v1 = tmp_path / "v1" / "igf.trig"
+    report = oxigraph.load(v1)
+    assert report.ok and {g.action for g in report.graphs} == {"add"}
+    documents = [g.graph for g in report.graphs if "/document/" in g.graph]
+    assert len(documents) == len(list(seeds.iterdir()))
+    assert_server_holds(oxigraph, v1)
+
+    page = next(p for p in seeds.iterdir() if "Ballroom B" in p.read_text())
+    page.write_text(page.read_text().replace("Ballroom B", "Ballroom C"))
+    assert build([str(seeds)], tmp_path / "v2", use_cache=False, jobs=1).ok
+    v2 = tmp_path / "v2" / "igf.trig"
+    new = {iri for iri, lines in local_lines(v2).items() if lines != local_lines(v1).get(iri)}
+    old = set(local_lines(v1)) - set(local_lines(v2))
+    assert len(new) == len(old) == 1 and old <= set(documents)  # the page's graph is named after its content
+    with FaultProxy(oxigraph.url) as proxy:
+        again = oxigraph.load(v2, proxy.url)
+    assert again.ok and {g.graph for g in again.loaded} == new and again.superseded == {old.pop(): next(iter(new))}
+    assert touched_graphs(proxy, local_lines(v1) | local_lines(v2)) == new | set(again.superseded)
+    assert "Ballroom C" in "".join(oxigraph.content(new.pop()))
+    assert_server_holds(oxigraph, v2)

@@ -251,6 +251,8 @@ class FaultProxy:
         self.require_auth: str | None = None
         self.transform: Callable[[SeenRequest], bytes] | None = None  # rewrites bodies sent upstream
         self.echo_auth_in_errors = False  # a careless server: its error pages quote the Authorization header
+        # rewrites answers: (request, upstream response) -> (body, extra headers) or None to pass it on
+        self.rewrite_response: Callable[[SeenRequest, requests.Response], tuple[bytes, dict[str, str]] | None] | None = None
         self._rule: tuple[object, str, int] | None = None
         self._lock = threading.Lock()
         proxy = self
@@ -286,9 +288,14 @@ class FaultProxy:
                     hop += ("authorization",)
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in hop}
                 upstream = requests.request(self.command, proxy.upstream + self.path, data=body, headers=headers, timeout=120)
-                self._answer(upstream.status_code, upstream.content, {
+                answer, extra = upstream.content, {}
+                rewritten = proxy.rewrite_response(seen, upstream) if proxy.rewrite_response else None
+                if rewritten is not None:
+                    answer, extra = rewritten
+                self._answer(upstream.status_code, answer, {
                     "Content-Type": upstream.headers.get("Content-Type", ""),
                     "WWW-Authenticate": upstream.headers.get("WWW-Authenticate", ""),
+                    **extra,
                 })
 
             def _answer(self, status: int, body: bytes, headers: dict[str, str]) -> None:
@@ -365,13 +372,16 @@ def _key(name: str) -> str:
     return "-".join(name.lower().replace(",", "").replace("ø", "o").replace("á", "a").replace("é", "e").split())
 
 
-def document_graph_iri(source: str) -> str:
-    return ID + "document/" + hashlib.sha256(source.encode()).hexdigest()[:16]
+def document_graph_iri(key: str) -> str:
+    return ID + "document/" + hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
-def igf_document(number: int, *, people: int = 6, seed: int = 0, edit: int = 0) -> tuple[str, list[ox.Triple], list[ox.Triple]]:
+def igf_document(number: int, *, people: int = 6, seed: int = 0, edit: int = 0,
+                 graph_names: str = "content") -> tuple[str, list[ox.Triple], list[ox.Triple]]:
     """One IGF-like session page as (graph IRI, document triples, entity-label triples).
-    `edit` changes the page's text-derived facts (a different revision of the page)."""
+    `edit` changes the page's text-derived facts (a different revision of the page).
+    `graph_names`: "content" names the graph after the page's content, as `igfkg
+    build` does (an edited page gets a new graph), "path" after its file name."""
     rng = random.Random(seed * 100_003 + number)
     n = ox.NamedNode
     lit = ox.Literal
@@ -384,8 +394,9 @@ def igf_document(number: int, *, people: int = 6, seed: int = 0, edit: int = 0) 
         out.append(ox.Triple(s, n(p), o))
 
     title = f"WS #{number} {rng.choice(THEMES)}: who decides? (revision {edit})" if edit else f"WS #{number} {rng.choice(THEMES)}: who decides?"
-    doc = n(document_graph_iri(source))
-    add(doc, PROV + "wasDerivedFrom", n(f"file:///{source}"))
+    doc = n(document_graph_iri(source if graph_names == "path" else f"{source} revision {edit}"))
+    add(doc, DCT + "source", lit(source))
+    add(doc, RDF_TYPE, n(PROV + "Entity"))
     add(session, RDF_TYPE, n(SCHEMA + "Event"))
     add(session, SCHEMA + "name", lit(title, language="en"))
     add(session, SCHEMA + "startDate", lit("2023-10-11T23:30:00Z", datatype=n(XSD + "dateTime")))
@@ -427,14 +438,15 @@ def igf_document(number: int, *, people: int = 6, seed: int = 0, edit: int = 0) 
     return doc.value, out, labels
 
 
-def igf_dataset(documents: int, *, people: int = 6, seed: int = 0, edits: dict[int, int] | None = None) -> list[tuple[str, list[ox.Triple]]]:
+def igf_dataset(documents: int, *, people: int = 6, seed: int = 0, edits: dict[int, int] | None = None,
+                graph_names: str = "content") -> list[tuple[str, list[ox.Triple]]]:
     """(graph IRI, triples) for `documents` pages plus the entity graph.
     `edits` maps a document number to its revision (0 = original)."""
     edits = edits or {}
     graphs: list[tuple[str, list[ox.Triple]]] = []
     entity_labels: list[ox.Triple] = []
     for number in range(1, documents + 1):
-        iri, triples, labels = igf_document(number, people=people, seed=seed, edit=edits.get(number, 0))
+        iri, triples, labels = igf_document(number, people=people, seed=seed, edit=edits.get(number, 0), graph_names=graph_names)
         graphs.append((iri, triples))
         entity_labels.extend(labels)
     graphs.append((ENTITIES_GRAPH, entity_labels))
