@@ -123,6 +123,7 @@ class SourceGraph:
     content_hash: str
     has_blank_nodes: bool
     source: str | None = None  # the graph's own dcterms:source / prov:wasDerivedFrom (see `_source_of`)
+    bytes: int = 0  # UTF-8 size of the lines, to keep request bodies under store limits
 
     @property
     def count(self) -> int:
@@ -131,9 +132,10 @@ class SourceGraph:
     @classmethod
     def from_lines(cls, iri: str, lines: Iterable[str]) -> SourceGraph:
         unique = tuple(sorted(set(lines)))
-        digest = hashlib.sha256("\n".join(unique).encode()).hexdigest()
+        text = "\n".join(unique).encode()
+        digest = hashlib.sha256(text).hexdigest()
         blank = any("_:" in line and _has_blank_node(line) for line in unique)
-        return cls(iri, unique, digest, blank, _source_of(iri, unique))
+        return cls(iri, unique, digest, blank, _source_of(iri, unique), len(text))
 
 
 def _source_of(iri: str, lines: tuple[str, ...]) -> str | None:
@@ -733,13 +735,29 @@ def _update_body(drops: list[str], blocks: list[tuple[str, list[str]]], verb: st
     return " ;\n".join(ops).encode()
 
 
+def _split(lines: list[str], max_triples: int, max_bytes: int) -> Iterator[list[str]]:
+    """Consecutive runs of `lines`, each within both limits (at least one line)."""
+    part: list[str] = []
+    size = 0
+    for line in lines:
+        line_bytes = len(line.encode())
+        if part and (len(part) >= max_triples or size + line_bytes > max_bytes):
+            yield part
+            part, size = [], 0
+        part.append(line)
+        size += line_bytes
+    if part:
+        yield part
+
+
 class _Writer:
     """Builds the write requests for a plan, following the store's endpoints."""
 
-    def __init__(self, endpoints: Endpoints, method: str, chunk_triples: int):
+    def __init__(self, endpoints: Endpoints, method: str, chunk_triples: int, chunk_bytes: int):
         self.endpoints = endpoints
         self.method = method
         self.chunk = chunk_triples
+        self.chunk_bytes = chunk_bytes
 
     def _gsp(self, http_method: str, graph: str, lines: list[str] | tuple[str, ...], what: str) -> _Write:
         assert self.endpoints.graph_store
@@ -757,7 +775,7 @@ class _Writer:
         at most `chunk` triples per request; a large graph spans requests.
         With `drop_first` each graph is dropped in the request carrying its first triples."""
         pieces: list[tuple[GraphResult, SourceGraph, int, int]] = []
-        size = 0
+        size, size_bytes = 0, 0.0
 
         def flush() -> _Write:
             completes = [(r, g) for r, g, _, end in pieces if end == g.count]
@@ -776,14 +794,23 @@ class _Writer:
 
         for result, graph in items:
             start = 0
+            line_bytes = graph.bytes / graph.count if graph.count else 0.0
             while True:
-                end = min(graph.count, start + self.chunk - size)
+                room = self.chunk - size
+                if line_bytes:
+                    room = min(room, int((self.chunk_bytes - size_bytes) / line_bytes))
+                if room <= 0 and pieces:
+                    yield flush()
+                    pieces, size, size_bytes = [], 0, 0.0
+                    continue
+                end = min(graph.count, start + max(room, 1))
                 pieces.append((result, graph, start, end))
                 size += end - start
+                size_bytes += (end - start) * line_bytes
                 start = end
-                if size >= self.chunk:
+                if size >= self.chunk or size_bytes >= self.chunk_bytes:
                     yield flush()
-                    pieces, size = [], 0
+                    pieces, size, size_bytes = [], 0, 0.0
                 if start >= graph.count:
                     break
         if pieces:
@@ -800,8 +827,8 @@ class _Writer:
 
     def patch(self, result: GraphResult, graph: SourceGraph, removed: list[str], added: list[str]) -> Iterator[_Write]:
         """DELETE DATA / INSERT DATA of only the difference, in chunks."""
-        ops = [("DELETE DATA", removed[i : i + self.chunk]) for i in range(0, len(removed), self.chunk)]
-        ops += [("INSERT DATA", added[i : i + self.chunk]) for i in range(0, len(added), self.chunk)]
+        ops = [("DELETE DATA", part) for part in _split(removed, self.chunk, self.chunk_bytes)]
+        ops += [("INSERT DATA", part) for part in _split(added, self.chunk, self.chunk_bytes)]
         for index, (verb, lines) in enumerate(ops):
             write = self._update(_update_body([], [(graph.iri, lines)], verb), f"patching graph {graph.iri} ({verb}, {len(lines)} triples)", len(lines))
             if index == len(ops) - 1:
@@ -849,6 +876,7 @@ def load(
     prune: bool = False,
     dry_run: bool = False,
     chunk_triples: int = 20_000,
+    chunk_bytes: int = 4_000_000,
     patch_min_triples: int = 5_000,
     timeout: float = 120.0,
     retries: int = 3,
@@ -866,7 +894,8 @@ def load(
       `force` rewrites every graph; `prune` deletes graphs that an earlier load
       wrote but that are no longer in the source.
     - `dry_run`: read the server state and plan, write nothing.
-    - Write requests carry at most `chunk_triples` triples; failed requests are
+    - Write requests carry at most `chunk_triples` triples and about `chunk_bytes`
+      bytes (Virtuoso refuses SPARQL Update text over ~10 MB); failed requests are
       retried `retries` times (5xx, 429, connection errors, timeouts) after
       `backoff`, 2x`backoff`, ... seconds.
 
@@ -876,8 +905,8 @@ def load(
     >>> report = load("out/igf.trig", "http://localhost:7878", kind="oxigraph")  # doctest: +SKIP
     """
     started = time.perf_counter()
-    if chunk_triples < 1:
-        raise LoadError("chunk_triples must be at least 1")
+    if chunk_triples < 1 or chunk_bytes < 1:
+        raise LoadError("chunk_triples and chunk_bytes must be at least 1")
     clean_endpoint, url_credentials = _split_userinfo(endpoint) if endpoint else (None, None)
     clean_update, update_credentials = _split_userinfo(update_endpoint) if update_endpoint else (None, None)
     credentials = _pick_credentials(auth, url_credentials or update_credentials, clean_endpoint or clean_update or "", auth_scheme, kind)
@@ -900,7 +929,8 @@ def load(
     http = _Http(report, credentials, timeout=timeout, retries=retries, backoff=backoff, session=session)
     try:
         _run(report, http, endpoints, method, graphs, manifest_graph=manifest_graph, force=force, prune=prune,
-             dry_run=dry_run, chunk_triples=chunk_triples, patch_min_triples=patch_min_triples, progress=progress)
+             dry_run=dry_run, chunk_triples=chunk_triples, chunk_bytes=chunk_bytes,
+             patch_min_triples=patch_min_triples, progress=progress)
     except LoadError as exc:
         report.error = str(exc)
         report.seconds = time.perf_counter() - started
@@ -931,7 +961,7 @@ def _pick_credentials(auth: Credentials | str | None, from_url: Credentials | No
 
 def _run(report: LoadReport, http: _Http, endpoints: Endpoints, method: str, graphs: list[SourceGraph], *,
          manifest_graph: str | None, force: bool, prune: bool, dry_run: bool, chunk_triples: int,
-         patch_min_triples: int, progress: Callable[[LoadProgress], None] | None) -> None:
+         chunk_bytes: int, patch_min_triples: int, progress: Callable[[LoadProgress], None] | None) -> None:
     by_iri = {g.iri: g for g in graphs}
     manifest = read_manifest(http, endpoints, manifest_graph) if manifest_graph else {}
     # Graphs loaded earlier that are no longer in the source: superseded when a
@@ -962,7 +992,7 @@ def _run(report: LoadReport, http: _Http, endpoints: Endpoints, method: str, gra
         report.graphs.append(GraphResult(g.iri, action, g.count, server, server_after=server if action == "skip" else None))
     report.graphs += [GraphResult(old, "delete", 0, before[old]) for old in deletions]
 
-    writer = _Writer(endpoints, method, chunk_triples)
+    writer = _Writer(endpoints, method, chunk_triples, chunk_bytes)
     to_send = [(r, by_iri[r.graph]) for r in report.graphs if r.action not in ("skip", "delete")]
     loaded_at = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     triples_total = sum(g.count for _, g in to_send)
@@ -1109,14 +1139,15 @@ def _forget_by_put(http: _Http, endpoints: Endpoints, writer: _Writer, manifest_
 @click.option("--prune", is_flag=True, help="Delete graphs an earlier load wrote that are no longer in the source.")
 @click.option("--no-manifest", is_flag=True, help="Keep no content hashes on the server (every graph is rewritten).")
 @click.option("--dry-run", is_flag=True, help="Show what would be sent; write nothing.")
-@click.option("--chunk-triples", type=click.IntRange(min=1), default=20_000, show_default=True)
+@click.option("--chunk-triples", type=click.IntRange(min=1), default=20_000, show_default=True, help="Most triples per request.")
+@click.option("--chunk-bytes", type=click.IntRange(min=1), default=4_000_000, show_default=True, help="About the most bytes per request.")
 @click.option("--timeout", type=float, default=120.0, show_default=True, help="Seconds per request.")
 @click.option("--retries", type=click.IntRange(min=0), default=3, show_default=True)
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 def load_command(graph_path: Path, endpoint: str | None, kind: str, update_endpoint: str | None,
                  query_endpoint: str | None, method: str, auth_scheme: str | None, no_auth: bool, force: bool,
-                 prune: bool, no_manifest: bool, dry_run: bool, chunk_triples: int, timeout: float, retries: int,
+                 prune: bool, no_manifest: bool, dry_run: bool, chunk_triples: int, chunk_bytes: int, timeout: float, retries: int,
                  output_format: str, quiet: bool) -> None:
     """Load the built graph into an external SPARQL 1.1 triple store.
 
@@ -1131,7 +1162,7 @@ def load_command(graph_path: Path, endpoint: str | None, kind: str, update_endpo
                 graph_path, endpoint, kind=kind, update_endpoint=update_endpoint, query_endpoint=query_endpoint,
                 method=method, auth=None if no_auth else "auto", auth_scheme=auth_scheme,
                 manifest_graph=None if no_manifest else MANIFEST_GRAPH, force=force, prune=prune, dry_run=dry_run,
-                chunk_triples=chunk_triples, timeout=timeout, retries=retries, progress=on_progress,
+                chunk_triples=chunk_triples, chunk_bytes=chunk_bytes, timeout=timeout, retries=retries, progress=on_progress,
             )
         except LoadError as exc:
             if exc.report is not None and output_format == "json":

@@ -547,6 +547,26 @@ def test_virtuoso_counts_many_graphs_in_one_scan_and_falls_back_when_rows_are_ca
     assert_server_holds(target, data)
 
 
+def test_long_texts_are_split_under_virtuosos_update_size_limit(virtuoso_server):
+    """Virtuoso refuses SPARQL Update text over ~10 MB (SR578); 4,000 triples with
+    3 kB abstracts make 12 MB, so requests are cut by size, not only by count."""
+    virtuoso_server.clear()
+    description = ox.NamedNode("http://schema.org/description")
+    graphs = [
+        (f"https://w3id.org/igfkg/id/document/{n:016x}",
+         [ox.Triple(ox.NamedNode(f"https://w3id.org/igfkg/id/session/igf2024-ws-{n}-{i}"), description,
+                    ox.Literal(f"Session {i}: " + "Policy questions on data governance and trust. " * 64, language="en"))
+          for i in range(2000)])
+        for n in (1, 2)
+    ]
+    report = load(graphs, virtuoso_server.url, kind="virtuoso", auth=Credentials("digest", "dba", VIRTUOSO_PASSWORD), backoff=0.01)
+    assert report.ok
+    data_requests = [r for r in report.requests if r.triples]
+    assert sum(r.bytes for r in data_requests) > 10_000_000 and max(r.bytes for r in data_requests) < 5_000_000
+    target = Target("virtuoso", virtuoso_server.url, f"{virtuoso_server.url}/sparql", "", None)
+    assert target.counts() == {g: 2000 for g, _ in graphs}
+
+
 # --------------------------------------------------------------------- CLI and URLs
 
 
