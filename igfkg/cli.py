@@ -73,6 +73,7 @@ def main() -> None:
 def build(paths, out_dir, base, aliases, glob, strict, no_validate, fmt) -> None:
     """Parse, resolve, map and validate PATHS (default data/) into OUT/igf.ttl and OUT/igf.trig."""
     from igfkg.build import build as run_build
+    from igfkg.outputs import OutputError, signals_interrupt
     from igfkg.resolve import read_aliases
 
     try:
@@ -81,10 +82,14 @@ def build(paths, out_dir, base, aliases, glob, strict, no_validate, fmt) -> None
         raise click.ClickException(str(error)) from error
     progress = _StderrProgress()
     try:
-        result = run_build(list(paths) or None, out_dir, base=base, aliases=alias_rules, glob=glob,
-                           strict=strict, validate=not no_validate, progress=progress)
-    except ValueError as error:  # a malformed alias file found beside the corpus
+        with signals_interrupt():  # SIGTERM/SIGHUP clean up like Ctrl-C
+            result = run_build(list(paths) or None, out_dir, base=base, aliases=alias_rules, glob=glob,
+                               strict=strict, validate=not no_validate, progress=progress)
+    except (ValueError, OutputError) as error:  # a malformed alias file beside the corpus; an unwritable out/
         raise click.ClickException(str(error)) from error
+    except KeyboardInterrupt as interrupt:
+        progress.close()
+        _exit_interrupted(interrupt, out_dir)
     finally:
         progress.close()
     if fmt == "json":
@@ -111,15 +116,40 @@ def _build_summary(result) -> dict:
     }
 
 
+def _exit_interrupted(interrupt: KeyboardInterrupt, out_dir: str) -> None:
+    """Say what an interrupted build left behind (never a half-written
+    output: see igfkg.outputs), and exit 130 as shells do for Ctrl-C."""
+    from igfkg.outputs import OutputError, read_manifest
+
+    how = f" ({interrupt})" if str(interrupt) else ""
+    try:
+        manifest = read_manifest(out_dir)
+    except OutputError:
+        manifest = None
+    kept = (f"{out_dir}/ holds the complete build {manifest.build_id} of {manifest.created}" if manifest
+            else f"nothing was written to {out_dir}/")
+    click.echo(f"error: build interrupted{how}; {kept}", err=True)
+    sys.exit(130)
+
+
+def _echo_outcome(outcome) -> None:
+    """A document's rejection, warnings (file:line and the text) and
+    encoding notes, on stderr."""
+    where = f"{outcome.source}:{outcome.line}" if outcome.line else outcome.source
+    if outcome.status == "rejected":
+        click.echo(f"error: {where}: {outcome.reason}", err=True)
+    for warning in outcome.warnings:
+        click.echo(f"warning: {outcome.source}:{warning.line}: {warning.reason}: {warning.text!r}", err=True)
+    for note in outcome.notes:
+        click.echo(f"note: {outcome.source}: {note}", err=True)
+
+
 def _echo_build_summary(result) -> None:
+    from igfkg.build import outcome_table
+
     for outcome in result.outcomes:
-        where = f"{outcome.source}:{outcome.line}" if outcome.line else outcome.source
-        if outcome.status == "rejected":
-            click.echo(f"error: {where}: {outcome.reason}", err=True)
-        for warning in outcome.warnings:
-            click.echo(f"warning: {outcome.source}:{warning.line}: {warning.reason}: {warning.text!r}", err=True)
-        for note in outcome.notes:
-            click.echo(f"note: {outcome.source}: {note}", err=True)
+        _echo_outcome(outcome)
+    click.echo(outcome_table(result.outcomes), err=True)
     counts = {s: sum(o.status == s for o in result.outcomes) for s in ("built", "built with warnings", "rejected")}
     click.echo(f"documents: {len(result.outcomes)} ({counts['built']} built, "
                f"{counts['built with warnings']} built with warnings, {counts['rejected']} rejected)")
@@ -141,31 +171,41 @@ def _echo_build_summary(result) -> None:
 
 @main.command()
 @click.argument("files", nargs=-1, required=True)
+@click.option("--glob", help="File pattern when walking folders (default: *.txt, *.html, *.htm).")
+@click.option("--strict", is_flag=True, help="Treat parser warnings as failures (the record is not printed).")
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "json"]), default="jsonl", show_default=True)
 @click.option("--explain", is_flag=True, help="Show, line by line, which rule read which line into which field.")
-def parse(files, fmt, explain) -> None:
-    """Print the parsed record of each FILE ("-" for standard input)."""
-    from igfkg.model import NotASessionPage
-    from igfkg.parse import explain_session
-    from igfkg.sources import SourceError, iter_source_paths, read_source, read_stdin
+def parse(files, glob, strict, fmt, explain) -> None:
+    """Print the parsed record of each FILE (folders are walked; "-" is standard input).
 
-    failed = False
-    try:
-        paths = list(iter_source_paths(files))
-    except SourceError as error:
-        raise click.ClickException(str(error)) from error
+    Records go to stdout; errors, warnings and the summary table to stderr.
+    """
+    from igfkg.build import expand_paths, outcome_table, read_document, reject_warned
+    from igfkg.parse import explain_session
+
+    documents, outcomes = expand_paths(files, glob=glob)
+    for outcome in outcomes:
+        _echo_outcome(outcome)
+    if not documents:
+        raise click.ClickException("no input documents found")
+    steps_of = {}
+
+    def parse_and_explain(text: str, source: str):
+        record, steps_of[source] = explain_session(text, source)
+        return record
+
     records = []
-    for path in paths:
-        try:
-            source = read_stdin(sys.stdin.buffer) if path == "-" else read_source(path)
-            record, steps = explain_session(source.text, source.path)
-        except (SourceError, NotASessionPage) as error:
-            click.echo(f"error: {error}", err=True)
-            failed = True
+    for path in documents:
+        record, outcome = read_document(path, parse_and_explain)
+        if strict and record is not None and record.warnings:
+            record = reject_warned([record], [outcome]) and None
+        outcomes.append(outcome)
+        _echo_outcome(outcome)
+        if record is None:
             continue
         if explain:
             click.echo(f"# {record.source}")
-            for step in steps:
+            for step in steps_of[record.source]:
                 # What the rule read (a person's facts, a warning's reason), else the line itself.
                 shown = f"{step.value}   <- {step.text[:60]}" if step.value else step.text[:100]
                 click.echo(f"{step.line:>5}  {step.rule:<40} -> {step.field:<28} {shown}")
@@ -175,7 +215,8 @@ def parse(files, fmt, explain) -> None:
             records.append(record.to_json())
     if fmt == "json" and not explain:
         click.echo(json.dumps(records, ensure_ascii=False, indent=2))
-    if failed:
+    click.echo(outcome_table(outcomes), err=True)
+    if any(outcome.status == "rejected" for outcome in outcomes):
         sys.exit(1)
 
 

@@ -28,7 +28,7 @@ def records() -> dict[str, dict]:
     files = [str(_seed_file(s)) for s in SEED_IDS]
     result = CliRunner().invoke(main, ["parse", *files, "--format", "jsonl"])
     assert result.exit_code == 0, result.output
-    lines = [json.loads(line) for line in result.output.splitlines() if line.strip()]
+    lines = [json.loads(line) for line in result.stdout.splitlines() if line.strip()]
     return {seed_id: record for seed_id, record in zip(SEED_IDS, lines)}
 
 

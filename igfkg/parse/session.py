@@ -32,6 +32,15 @@ from igfkg.parse.sections import (
 
 MAX_LINES = 20_000
 MAX_LINE_LENGTH = 100_000
+# Limits that keep any input fast (matching a page's people is quadratic);
+# real pages list a few dozen people and a handful of takeaways.
+MAX_PERSON_LINES = 300
+MAX_LIST_ITEMS = 100  # themes, organizations, questions, takeaways + calls (compared pairwise)
+MAX_PERSON_COMPARISONS = 100_000  # person lines and names in the text, each against the people so far
+
+
+class _PageTooLarge(Exception):
+    """A limit above was hit; `explain_session` reports it as NotASessionPage."""
 
 
 @dataclass
@@ -161,6 +170,7 @@ class _Walk:
     acronyms: dict[str, str] = field(default_factory=dict)
     nicknames: dict[str, Participant] = field(default_factory=dict)  # key of `Kate Mbeki` -> Katherine Mbeki
     agenda_block: int | None = None  # block holding agenda lines (`Name, Title, Org`)
+    comparisons_left: int = MAX_PERSON_COMPARISONS
 
     def step(self, line: Line, rule: str, field_name: str, value: str = "") -> Step:
         step = Step(line.number, rule, field_name, line.text, value)
@@ -197,8 +207,14 @@ def explain_session(text: str, source: str = "<text>") -> tuple[SessionRecord, l
     if long := next((ln for ln in lines if len(ln.text) > MAX_LINE_LENGTH), None):
         raise NotASessionPage(source, f"a line of {len(long.text)} characters (limit {MAX_LINE_LENGTH})", long.number)
     walk = _Walk(lines, record)
-    body_start = _read_header(walk)
-    _read_body(walk, body_start)
+    try:
+        body_start = _read_header(walk)
+        _read_body(walk, body_start)
+    except _PageTooLarge as error:
+        raise NotASessionPage(source, str(error)) from None
+    if len(walk.entries) > MAX_PERSON_LINES:
+        raise NotASessionPage(source, f"{len(walk.entries)} person lines is more than a session page holds "
+                                      f"(limit {MAX_PERSON_LINES})")
     _assign_leading_blocks(walk)
     _collect_people(walk)
     _attach_mentions_in_text(walk)
@@ -312,11 +328,16 @@ def _is_plain_text(text: str) -> bool:
 
 def _reads_as_person(text: str) -> bool:
     mention = read_person(text)
-    return isinstance(mention, PersonMention) and mention.shape != "bare-name" or (
+    # `Name, Organization` with nothing else is also the shape of a theme such
+    # as `Enabling Safety, Security and Accountability`: not enough alone.
+    return isinstance(mention, PersonMention) and mention.shape not in ("bare-name", "name-organization") or (
         isinstance(mention, UnnamedMention) and mention.shape == "delegate")
 
 
 def _add_unique(target: list[str], values: list[str]) -> None:
+    if len(target) + len(values) > MAX_LIST_ITEMS:  # each addition compares with all: quadratic
+        raise _PageTooLarge(f"more than {MAX_LIST_ITEMS} themes, organizations or questions in one list; "
+                            "more than a session page holds")
     for value in values:
         if value and fold(value) not in {fold(v) for v in target}:
             target.append(value)
@@ -459,7 +480,7 @@ def _read_person_line(walk: _Walk, line: Line) -> bool:
         return False
     mention = mentions[0][0]
     strong = len(mentions) > 1 or isinstance(mention, UnnamedMention) or mention.shape not in (
-        "bare-name", "name-paren-org", "biography")
+        "bare-name", "name-paren-org", "biography", "name-organization")
     if not strong and not in_people:
         return False
     if isinstance(mention, UnnamedMention) and mention.shape in ("groups-only", "organization-in-person-slot") \
@@ -685,10 +706,19 @@ def _nickname_key(name: str, nickname: str) -> str:
     return bag_key(" ".join([nickname, *name.split()[1:]]))
 
 
+def _count_comparisons(walk: _Walk) -> None:
+    """Charge one lookup among the page's people to the page's budget."""
+    walk.comparisons_left -= len(walk.record.participants)
+    if walk.comparisons_left < 0:
+        raise NotASessionPage(walk.record.source, "the page names too many people to match them against each other "
+                                                  f"(more than {MAX_PERSON_COMPARISONS} comparisons)")
+
+
 def _find_participant(walk: _Walk, mention: PersonMention) -> Participant | None:
     """The participant a mention names on this page, if any: the same person
     by `_same_person`, or the nickname a line gave (`Katherine "Kate" Mbeki`
     makes a later `Kate Mbeki` the same person, and the other way round)."""
+    _count_comparisons(walk)
     found = next((p for p in walk.record.participants if _same_person(p, mention)), None)
     if found is not None:
         return found
@@ -789,6 +819,7 @@ def _attach_mentions_in_text(walk: _Walk) -> None:
 
 def _attach_mention(walk: _Walk, line: Line, match: re.Match, name: str) -> bool:
     """Add a name seen in prose to the participant it names; False if none."""
+    _count_comparisons(walk)
     mention = PersonMention(name, affiliation=match["org"].split(",")[0].strip())
     for person in walk.record.participants:
         if _same_person(person, mention):
@@ -869,6 +900,9 @@ def _read_sections(walk: _Walk) -> None:
             record.description = texts[0]
         elif kind == "outcomes" and texts and record.expected_outcomes is None:
             record.expected_outcomes = texts[0]
+    if len(takeaways) + len(calls) > MAX_LIST_ITEMS:
+        raise NotASessionPage(record.source, f"{len(takeaways) + len(calls)} key takeaways and calls to action is "
+                                             f"more than a session page holds (limit {MAX_LIST_ITEMS})")
     record.key_takeaways = merge_similar(takeaways)
     record.calls_to_action = merge_similar(calls)
 
@@ -883,8 +917,10 @@ def _record_acronyms(walk: _Walk) -> None:
 
 
 def _has_session_facts(record: SessionRecord, walk: _Walk) -> bool:
+    """A session page has a title or date, or the page's structure (a role
+    or section heading, a labelled person line). Lines that merely look
+    like `Name, Organization` are not enough: any text has some."""
     return bool(
-        record.year or record.start or record.local_start or record.participants
-        or record.unnamed_participants or record.organizing_organizations
+        record.year or record.start or record.local_start
         or any(step.rule in ("role-heading", "section-heading", "labelled-person-line") for step in walk.steps)
     )
