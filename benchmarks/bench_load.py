@@ -9,7 +9,7 @@ see .ci/install-virtuoso) on a fresh temporary database, it times:
 
 - first load (batched: few large requests) versus one GSP PUT per graph;
 - reload with nothing changed (manifest: every graph skipped);
-- reload with one document edited (only its graph rewritten);
+- reload with one document edited (its new graph written, the old one deleted);
 - reload with one document added: the entity graph grows a little and is
   patched (only the difference sent) versus replaced (PUT / DROP+INSERT);
 - reload with --force (every graph replaced).
@@ -45,6 +45,7 @@ class Row:
     store: str
     scenario: str
     graphs_written: int
+    graphs_deleted: int
     triples_sent: int
     requests: int
     seconds: float
@@ -70,7 +71,7 @@ STORES = {
 def _row(store: str, scenario: str, report: LoadReport, seconds: float) -> Row:
     if not report.ok:
         raise SystemExit(f"{store} / {scenario}: load not verified:\n{report.summary()}")
-    return Row(store, scenario, len(report.loaded), sum(g.sent for g in report.loaded),
+    return Row(store, scenario, len(report.loaded), len(report.deleted), sum(g.sent for g in report.loaded),
                sum(1 for r in report.requests), seconds)
 
 
@@ -111,8 +112,10 @@ def bench_store(store: Store, files: dict[str, Path], work: Path) -> list[Row]:
 
 
 def table(rows: list[Row]) -> str:
-    lines = ["| store | scenario | graphs written | triples sent | write requests | seconds |", "|---|---|---:|---:|---:|---:|"]
-    lines += [f"| {r.store} | {r.scenario} | {r.graphs_written:,} | {r.triples_sent:,} | {r.requests:,} | {r.seconds:.2f} |" for r in rows]
+    lines = ["| store | scenario | graphs written | graphs deleted | triples sent | write requests | seconds |",
+             "|---|---|---:|---:|---:|---:|---:|"]
+    lines += [f"| {r.store} | {r.scenario} | {r.graphs_written:,} | {r.graphs_deleted:,} | {r.triples_sent:,} | {r.requests:,} | {r.seconds:.2f} |"
+              for r in rows]
     return "\n".join(lines)
 
 
