@@ -3,9 +3,11 @@
 One named graph per source document is written with the SPARQL 1.1 Graph Store
 HTTP Protocol (GSP) or SPARQL 1.1 Update, so a reload is idempotent and an
 edited document replaces only its own graph. A small manifest graph on the
-server (`MANIFEST_GRAPH`) keeps a content hash per loaded graph, so a reload
-skips every graph whose content did not change. After the load, the triples of
-every graph are counted on the server and compared with the source.
+server (`MANIFEST_GRAPH`) keeps a content hash (and source page) per loaded
+graph, so a reload skips every graph whose content did not change, and the
+graph of an earlier revision of a page (igfkg names document graphs after the
+page's content) is deleted once the new one is written. After the load, the
+triples of every graph are counted on the server and compared with the source.
 
 URL shapes per `kind` (`endpoint` is what you pass as `--endpoint`):
 
@@ -46,6 +48,9 @@ How each graph is written (chosen per graph from the server's state):
   a small edit to the big cross-document entity graph stays cheap.
 - ``skip``: the manifest hash equals the source hash and the server holds as
   many triples as the source.
+- ``delete``: a graph an earlier load wrote from the same source page
+  (``<graph> dcterms:source ...``) as a graph of this load ("superseded"), or,
+  with ``prune``, any graph an earlier load wrote that is not in the source.
 
 Credentials come from ``IGFKG_TOKEN`` (bearer), ``IGFKG_USER`` +
 ``IGFKG_PASSWORD`` (basic or digest, ``IGFKG_AUTH`` or ``auth_scheme`` picks), or
@@ -483,15 +488,18 @@ class LoadReport:
         by_action: dict[str, list[GraphResult]] = {}
         for g in self.graphs:
             by_action.setdefault(g.action, []).append(g)
-        verb = "would " if self.dry_run else ""
-        past = {"add": "added", "replace": "replaced", "patch": "patched", "skip": "skipped (unchanged)", "delete": "deleted"}
+        if self.dry_run:
+            words = {"add": "to add", "replace": "to replace", "patch": "to patch", "skip": "unchanged", "delete": "to delete"}
+        else:
+            words = {"add": "added", "replace": "replaced", "patch": "patched", "skip": "skipped (unchanged)", "delete": "deleted"}
         parts = [
-            f"{len(v)} {past.get(action, action)} ({sum(g.triples for g in v)} triples)"
+            f"{len(v)} {words.get(action, action)}" + (f" ({sum(g.triples for g in v)} triples)" if action != "delete" else "")
             for action, v in sorted(by_action.items())
         ]
+        source = [g for g in self.graphs if g.action != "delete"]
         lines = [
-            f"{self.endpoint} ({self.kind}, {self.method}): {len(self.graphs)} graphs, "
-            f"{sum(g.triples for g in self.graphs)} triples; {verb}" + (", ".join(parts) or "nothing to do"),
+            f"{self.endpoint} ({self.kind}, {self.method}): {len(source)} graphs, {sum(g.triples for g in source)} triples; "
+            + ("plan: " if self.dry_run else "") + (", ".join(parts) or "nothing to do"),
             f"{len(self.requests)} write requests{' planned' if self.dry_run else ''}, "
             f"{self.bytes_sent if not self.dry_run else sum(r.bytes for r in self.requests)} bytes, "
             f"{self.http_requests} HTTP requests in all, {self.retries} retries, {self.seconds:.2f} s",

@@ -274,7 +274,7 @@ def test_dry_run_sends_nothing_and_lists_the_plan(store, tmp_path):
     assert sum(r.triples for r in report.requests) == sum(len(v) for v in local_lines(data).values())
     assert {g.action for g in report.graphs} == {"add"} and not any(g.done for g in report.graphs)
     assert store.counts() == {}
-    assert "would" in report.summary()
+    assert "plan: 7 to add" in report.summary()
 
 
 # ----------------------------------------------------------------- Oxigraph
@@ -578,6 +578,7 @@ def test_cli_loads_out_igf_trig_by_default_and_prints_summary_and_json(oxigraph,
     first = runner.invoke(load_command, ["--endpoint", oxigraph.url, "--kind", "oxigraph"])
     assert first.exit_code == 0, first.output
     assert "5 added" in first.output and "verified" in first.output
+    assert "loading triples" in first.stderr  # the progress bar, on stderr
     again = runner.invoke(load_command, ["--endpoint", oxigraph.url, "--kind", "oxigraph", "--format", "json"])
     assert again.exit_code == 0
     parsed = json.loads(again.stdout)
