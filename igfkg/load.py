@@ -942,13 +942,13 @@ def load(
     except LoadError as exc:
         report.error = str(exc)
         report.seconds = time.perf_counter() - started
-        done = len(report.loaded)
-        todo = sum(1 for g in report.graphs if g.action != "skip")
-        raise LoadError(
-            f"{exc}\nLoaded {done} of {todo} graphs before the failure; run the same load again to finish "
-            "(graphs already loaded are skipped).",
-            report,
-        ) from None
+        todo = sum(1 for g in report.graphs if g.action in ("add", "replace", "patch"))
+        if not report.requests or dry_run:
+            advice = "Nothing was written; run the same load again once the server answers."
+        else:
+            advice = (f"Loaded {len(report.loaded)} of {todo} graphs before the failure; run the same load again "
+                      "to finish (graphs already loaded are skipped).")
+        raise LoadError(f"{exc}\n{advice}", report) from None
     report.seconds = time.perf_counter() - started
     return report
 
