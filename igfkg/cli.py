@@ -17,6 +17,13 @@ DEFAULT_OUT = "out"
 def _graph_file(graph: str | None, out: str = DEFAULT_OUT) -> Path:
     """The built graph a reading command works on (`out/igf.trig` by default)."""
     path = Path(graph) if graph else Path(out) / "igf.trig"
+    if not graph:
+        from igfkg.outputs import OutputError, recover_outputs
+
+        try:
+            recover_outputs(out)  # finish a build that was killed while replacing its files
+        except OutputError as error:
+            raise click.ClickException(str(error)) from error
     if not path.exists():
         raise click.ClickException(f"{path}: no built graph here; run `igfkg build` first (or pass --graph)")
     return path

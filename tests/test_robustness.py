@@ -409,3 +409,159 @@ def test_folder_of_good_and_bad_pages_builds_the_good_and_names_the_bad(tmp_path
     query = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { GRAPH ?g { ?s a <https://w3id.org/igfkg/ontology#Session> } }"
     assert int(next(iter(store.query(query)))["n"].value) == 5
 
+
+
+# ----------------------------------------------------------- interrupted build
+
+CORPUS_PAGES = 120
+_BUILD = [sys.executable, "-c", "from igfkg.cli import main; main()", "build"]
+
+
+@pytest.fixture(scope="module")
+def varied_corpus(tmp_path_factory) -> Path:
+    """CORPUS_PAGES distinct pages made from the seeds (session numbers and
+    people's names varied), enough for a build that takes a moment."""
+    folder = tmp_path_factory.mktemp("corpus")
+    names = [[p.name for p in parse_session(seed_text(i)).participants] for i in range(len(SEED_PATHS))]
+    for n in range(CORPUS_PAGES):
+        seed = n % len(SEED_PATHS)
+        (folder / f"page{n:04d}.txt").write_text(vary_seed(seed_text(seed), 1000 + n, names[seed]), encoding="utf-8")
+    return folder
+
+
+def start_build(cwd: Path, *args: str) -> subprocess.Popen:
+    """A real `igfkg build` process, in its own process group (as a shell
+    runs a command, so Ctrl-C reaches it and its workers)."""
+    return subprocess.Popen([*_BUILD, *args], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True, preexec_fn=_default_sigint)
+
+
+def _default_sigint() -> None:
+    # A shell starts background jobs with SIGINT ignored, and children inherit
+    # that; a build run from a terminal has it, so give it back.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
+def finish(process: subprocess.Popen) -> tuple[int, str, str]:
+    stdout, stderr = process.communicate(timeout=300)
+    return process.returncode, stdout, stderr
+
+
+@pytest.fixture(scope="module")
+def full_build(tmp_path_factory, varied_corpus) -> dict:
+    """The corpus built without interruption: its output bytes and how long it took."""
+    folder = tmp_path_factory.mktemp("full")
+    started = time.monotonic()
+    code, _, stderr = finish(start_build(folder, str(varied_corpus)))
+    seconds = time.monotonic() - started
+    assert code == 0, stderr
+    return {"ttl": (folder / "out" / "igf.ttl").read_bytes(), "trig": (folder / "out" / "igf.trig").read_bytes(),
+            "seconds": seconds}
+
+
+def previous_build(folder: Path) -> dict[str, bytes]:
+    """out/ holding a finished build of the five seeds; its files."""
+    code, _, stderr = finish(start_build(folder, str(ROOT / "data" / "seeds")))
+    assert code == 0, stderr
+    return output_files(folder / "out")
+
+
+def output_files(out: Path) -> dict[str, bytes]:
+    return {name: (out / name).read_bytes() for name in ("igf.ttl", "igf.trig", MANIFEST_NAME)}
+
+
+def assert_one_whole_build(out: Path, previous: dict[str, bytes], full: dict) -> str:
+    """out/ holds exactly the previous build or exactly the new one, its two
+    files agree triple for triple, and no temporary file is left. Returns
+    which build it holds."""
+    recover_outputs(out)  # what the next build or reading command does first
+    assert verify_outputs(out) == []
+    assert not list(out.glob(".*.tmp")), list(out.glob(".*.tmp"))
+    files = output_files(out)
+    if files == previous:
+        held = "previous"
+    else:
+        assert (files["igf.ttl"], files["igf.trig"]) == (full["ttl"], full["trig"])
+        held = "new"
+    ttl, trig = ox.Store(), ox.Store()
+    ttl.bulk_load(path=str(out / "igf.ttl"), format=ox.RdfFormat.TURTLE)
+    trig.bulk_load(path=str(out / "igf.trig"), format=ox.RdfFormat.TRIG)
+    assert {(q.subject, q.predicate, q.object) for q in ttl} == {(q.subject, q.predicate, q.object) for q in trig}
+    return held
+
+
+def test_ctrl_c_mid_build_keeps_the_previous_output(tmp_path, varied_corpus, full_build):
+    previous = previous_build(tmp_path)
+    build = start_build(tmp_path, str(varied_corpus))
+    time.sleep(full_build["seconds"] * 0.4)
+    assert build.poll() is None, "the build ended before it could be interrupted"
+
+    os.killpg(build.pid, signal.SIGINT)
+    code, stdout, stderr = finish(build)
+
+    assert code == 130
+    manifest = read_manifest(tmp_path / "out")
+    assert f"build interrupted; out/ holds the complete build {manifest.build_id}" in stderr
+    assert assert_one_whole_build(tmp_path / "out", previous, full_build) == "previous"
+
+
+@pytest.mark.parametrize("kill", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
+def test_killed_builds_leave_a_whole_output_and_a_sound_cache(tmp_path, varied_corpus, full_build, kill):
+    """Killed at several points, up to the very end: each time out/ holds the
+    previous build or the complete new one; then a build using whatever cache
+    the killed builds left gives exactly the uninterrupted build's bytes."""
+    previous = previous_build(tmp_path)
+    held = []
+    for fraction in (0.35, 0.7, 0.95):
+        build = start_build(tmp_path, str(varied_corpus))
+        time.sleep(full_build["seconds"] * fraction)
+        if build.poll() is None:
+            os.killpg(build.pid, kill)
+        code, _, stderr = finish(build)
+        # 130: the build caught SIGTERM and cleaned up; -kill: killed outright
+        # (SIGKILL, or SIGTERM once the build was printing its summary).
+        assert code in (0, 130, -kill), stderr
+        held.append(assert_one_whole_build(tmp_path / "out", previous, full_build))
+        if held[-1] == "new":
+            break
+    assert held[0] == "previous"
+
+    code, _, stderr = finish(start_build(tmp_path, str(varied_corpus)))
+
+    assert code == 0, stderr
+    assert output_files(tmp_path / "out")["igf.ttl"] == full_build["ttl"]
+    assert output_files(tmp_path / "out")["igf.trig"] == full_build["trig"]
+
+
+def test_a_build_killed_between_replacing_its_two_files_is_completed_by_the_next_command(tmp_path):
+    """The process dies right after the first of the two renames (simulated
+    with os._exit at that moment): `igfkg stats` completes the commit first."""
+    previous = previous_build(tmp_path)
+    die_between_renames = (
+        "import os\n"
+        "real = os.replace\n"
+        "def replace(source, target):\n"
+        "    real(source, target)\n"
+        "    if str(target).endswith(('igf.ttl', 'igf.trig')):\n"
+        "        os._exit(9)\n"
+        "os.replace = replace\n"
+        "from igfkg.cli import main\n"
+        "main()\n"
+    )
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for i, path in enumerate(SEED_PATHS[:3]):
+        (pages / path.name).write_text(seed_text(i), encoding="utf-8")
+    died = subprocess.run([sys.executable, "-c", die_between_renames, "build", "pages"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=300)
+    assert died.returncode == 9
+    assert output_files(tmp_path / "out") != previous
+    assert any("interrupted while committing" in p for p in verify_outputs(tmp_path / "out"))
+
+    stats = subprocess.run([sys.executable, "-c", "from igfkg.cli import main; main()", "stats", "--format", "json"],
+                           cwd=tmp_path, capture_output=True, text=True, timeout=300)
+
+    assert stats.returncode == 0, stats.stderr
+    assert json.loads(stats.stdout)["sessions"] == 3
+    assert verify_outputs(tmp_path / "out") == []
+    assert read_manifest(tmp_path / "out").info == {"documents": 3}
