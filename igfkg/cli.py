@@ -148,7 +148,8 @@ def _echo_outcome(outcome) -> None:
     for warning in outcome.warnings:
         click.echo(f"warning: {outcome.source}:{warning.line}: {warning.reason}: {warning.text!r}", err=True)
     for note in outcome.notes:
-        click.echo(f"note: {outcome.source}: {note}", err=True)
+        if note not in (outcome.reason or ""):  # `file is empty` is said once
+            click.echo(f"note: {outcome.source}: {note}", err=True)
 
 
 def _echo_build_summary(result) -> None:

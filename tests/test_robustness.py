@@ -565,3 +565,113 @@ def test_a_build_killed_between_replacing_its_two_files_is_completed_by_the_next
     assert json.loads(stats.stdout)["sessions"] == 3
     assert verify_outputs(tmp_path / "out") == []
     assert read_manifest(tmp_path / "out").info == {"documents": 3}
+
+
+# ------------------------------------------------------------ CLI wiring
+
+def test_build_reads_a_page_from_stdin_in_utf16(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    page = codecs.BOM_UTF16_LE + seed_text(0).encode("utf-16-le")
+
+    result = CliRunner().invoke(main, ["build", "-"], input=page)
+
+    assert result.exit_code == 0, result.output
+    assert re.search(r"^<stdin> +built$", result.stderr, re.M)
+    assert "note: <stdin>: decoded as utf-16-le (byte-order mark)" in result.stderr
+    assert participations(tmp_path / "out" / "igf.trig")  # the page's people are in the graph
+
+
+def test_parse_reads_stdin_files_and_folders_with_a_summary_on_stderr(tmp_path):
+    (tmp_path / "deep" / "er").mkdir(parents=True)
+    (tmp_path / "deep" / "er" / "a.txt").write_text(seed_text(1), encoding="utf-8")
+    (tmp_path / "deep" / "b.txt").write_text("", encoding="utf-8")
+
+    result = CliRunner().invoke(main, ["parse", str(tmp_path / "deep"), "-"], input=_transliterate(seed_text(0), "cp1252").encode("cp1252"))
+
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["source"] for r in records] == [str(tmp_path / "deep" / "er" / "a.txt"), "<stdin>"]
+    assert result.exit_code == 1  # the empty page failed
+    assert f"error: {tmp_path / 'deep' / 'b.txt'}: the file is empty" in result.stderr
+    assert "note: <stdin>: decoded as windows-1252 (legacy encoding detected)" in result.stderr
+    assert "3 documents: 2 built, 0 built with warnings, 1 rejected" in result.stderr
+
+
+def test_glob_chooses_the_files_of_a_folder(tmp_path):
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "a.page").write_text(seed_text(2), encoding="utf-8")
+    (tmp_path / "pages" / "b.txt").write_text(seed_text(3), encoding="utf-8")
+
+    default = CliRunner().invoke(main, ["parse", str(tmp_path / "pages")])
+    chosen = CliRunner().invoke(main, ["parse", str(tmp_path / "pages"), "--glob", "*.page"])
+
+    assert [json.loads(line)["source"] for line in default.stdout.splitlines()] == [str(tmp_path / "pages" / "b.txt")]
+    assert [json.loads(line)["source"] for line in chosen.stdout.splitlines()] == [str(tmp_path / "pages" / "a.page")]
+
+
+def test_an_empty_folder_or_a_missing_path_is_an_error(tmp_path, monkeypatch):
+    (tmp_path / "empty").mkdir()
+    monkeypatch.chdir(tmp_path)
+
+    built = CliRunner().invoke(main, ["build", "empty"])
+    parsed = CliRunner().invoke(main, ["parse", "empty", "missing.txt"])
+
+    assert built.exit_code == 1
+    assert "error: empty: no input documents in this folder (looked for *.txt, *.html, *.htm)" in built.stderr
+    assert "nothing written" in built.stderr and not (tmp_path / "out").exists()
+    assert parsed.exit_code == 1
+    assert "error: missing.txt: no such file or directory" in parsed.stderr
+    assert "no input documents found" in parsed.stderr
+
+
+WARNED_LINE = "Speaker 6: 12345 Panel, ???"
+
+
+def page_with_a_warning() -> str:
+    """Seed 000 with a speaker line no person shape reads."""
+    lines = seed_text(0).split("\n")
+    index = next(i for i, line in enumerate(lines) if line.startswith("Speaker 5:"))
+    return "\n".join(lines[:index + 1] + [WARNED_LINE] + lines[index + 1:])
+
+
+def test_a_warning_names_file_line_and_text_and_strict_makes_it_a_failure(tmp_path, monkeypatch):
+    (tmp_path / "pages").mkdir()
+    (tmp_path / "pages" / "warned.txt").write_text(page_with_a_warning(), encoding="utf-8")
+    (tmp_path / "pages" / "clean.txt").write_text(seed_text(1), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    line = page_with_a_warning().split("\n").index(WARNED_LINE) + 1
+
+    lenient = CliRunner().invoke(main, ["build", "pages"])
+    strict = CliRunner().invoke(main, ["build", "pages", "--strict", "--out", "strict-out"])
+
+    assert lenient.exit_code == 0, lenient.output
+    assert f"warning: pages/warned.txt:{line}: " in lenient.stderr and repr(WARNED_LINE) in lenient.stderr
+    assert re.search(r"^pages/warned.txt +built with 1 warning$", lenient.stderr, re.M)
+    assert strict.exit_code == 1
+    assert "error: pages/warned.txt: 1 warning, and --strict is on" in strict.stderr
+    assert "2 documents: 1 built, 0 built with warnings, 1 rejected" in strict.stderr
+    # The clean page is still built; the warned one is not in the graph.
+    assert read_manifest(tmp_path / "strict-out").info == {"documents": 1}
+
+    strict_parse = CliRunner().invoke(main, ["parse", "--strict", "pages/warned.txt"])
+    assert strict_parse.exit_code == 1 and strict_parse.stdout == ""
+
+
+def test_a_parser_bug_rejects_only_its_page(tmp_path):
+    """Any exception other than NotASessionPage is a bug; it becomes the
+    page's outcome (so the build goes on with the other pages)."""
+    from igfkg.build import read_document
+
+    def parse_or_crash(text, source):
+        if "crash" in source:
+            raise IndexError("list index out of range")
+        return parse_session(text, source)
+
+    (tmp_path / "crash.txt").write_text(seed_text(0), encoding="utf-8")
+    (tmp_path / "fine.txt").write_text(seed_text(1), encoding="utf-8")
+
+    crashed, crash_outcome = read_document(str(tmp_path / "crash.txt"), parse_or_crash)
+    fine, fine_outcome = read_document(str(tmp_path / "fine.txt"), parse_or_crash)
+
+    assert crashed is None and crash_outcome.status == "rejected"
+    assert crash_outcome.reason.startswith("internal error while parsing (IndexError: list index out of range)")
+    assert fine is not None and fine_outcome.status == "built"
