@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 import pyoxigraph
-from pyoxigraph import Quad, RdfFormat, Triple
+from pyoxigraph import NamedNode, Quad, RdfFormat, Triple
 
 from igfkg.mapping import IriMinter, map_entities, map_record
 from igfkg.model import SessionRecord
@@ -54,11 +54,16 @@ class DocumentBlock:
     shared: tuple[bytes, ...]  # its other triples, one N-Triples line each
     owned: tuple[str, ...]  # the IRIs of the nodes it owns
     typed: dict[str, tuple[str, ...]] = field(default_factory=dict)  # stats key -> nodes typed so
-    hints: tuple[bytes, ...] = ()  # owned triples that make shared nodes targets (N-Triples lines)
+    # Owned triples the shared part's validation needs: those that make shared nodes
+    # targets, and the types of owned nodes that shared triples point at (N-Triples lines).
+    hints: tuple[bytes, ...] = ()
+    text_lengths: tuple[int, int] = (0, 0)  # of `trig` and `turtle`, kept when they are dropped
 
     def light(self) -> DocumentBlock:
         """The block without its serialized text (kept on disk, read back when written out)."""
-        return replace(self, trig=b"", turtle=b"")
+        if not self.trig and not self.turtle:
+            return self
+        return replace(self, trig=b"", turtle=b"", text_lengths=(len(self.trig), len(self.turtle)))
 
 
 def prefix_header(syntax: str = "turtle") -> bytes:
@@ -120,6 +125,7 @@ def document_block(record: SessionRecord, resolution: Resolution, minter: IriMin
     hints: list[bytes] = []
     owned_nodes: set[str] = set()
     typed: dict[str, set[str]] = {}
+    referenced: set[str] = set()  # owned nodes that shared triples point at
     for quad in quads:
         subject = quad.subject.value
         if quad.predicate.value == _RDF_TYPE and (stat := STATS_CLASSES.get(quad.object.value)):
@@ -131,6 +137,10 @@ def document_block(record: SessionRecord, resolution: Resolution, minter: IriMin
                 hints.append(_nt_line(quad))
         else:
             shared.append(_nt_line(quad))
+            if isinstance(quad.object, NamedNode) and _is_owned(quad.object.value, owned_iris):
+                referenced.add(quad.object.value)
+    # The shared part checks the class of what it points at (`prov:wasDerivedFrom` a document).
+    hints += [_nt_line(q) for q in quads if q.subject.value in referenced and q.predicate.value == _RDF_TYPE]
     turtle = _without_prefixes(pyoxigraph.serialize(owned, format=RdfFormat.TURTLE, prefixes=_PREFIX_MAP))
     return DocumentBlock(graph, key, trig, turtle, len(owned), tuple(shared), tuple(sorted(owned_nodes)),
                          {name: tuple(sorted(nodes)) for name, nodes in typed.items()}, tuple(hints))

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import pickle
 import shutil
 from collections.abc import Iterable
@@ -71,6 +72,16 @@ def code_fingerprint(parts: Iterable[str], extra: str = "") -> str:
     return digest.hexdigest()[:16]
 
 
+def _write(path: str, data: bytes) -> None:
+    """Write-then-rename (a reader never sees half a file), without fsync: a cache
+    entry lost in a power cut is only a miss, and fsync per entry is the
+    slowest part of writing thousands of them."""
+    temp = f"{path}.{os.getpid()}.tmp"
+    with open(temp, "wb") as handle:
+        handle.write(data)
+    os.replace(temp, path)
+
+
 def default_cache_dir(out_dir: str | Path) -> Path:
     """`.igfkg-cache` next to the output folder (`out/` -> `./.igfkg-cache`)."""
     return Path(out_dir).resolve().parent / CACHE_DIR_NAME
@@ -83,6 +94,7 @@ class BuildCache:
         self.root = Path(root)
         self.records_dir = self.root / "records" / code_fingerprint(RECORD_CODE)
         self.blocks_dir = self.root / "blocks" / code_fingerprint(BLOCK_CODE, shapes_text)
+        self._blocks = str(self.blocks_dir)
 
     # -- parsed records (JSON)
     def get_record(self, raw_sha256: str) -> dict[str, Any] | None:
@@ -117,35 +129,39 @@ class BuildCache:
                            pickle.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL))
 
     # -- document blocks: the block (pickle, written and read by igfkg only) and its two texts
-    def _block_base(self, key: str) -> Path:
-        return self.blocks_dir / key[:2] / key
+    def _block_base(self, key: str) -> str:
+        # Plain strings, not Path objects: this runs for every document of every build.
+        return os.path.join(self._blocks, key[:2], key)
 
     def has_document(self, key: str) -> bool:
         # The pickle is written last, so it stands for all three files.
-        return self._block_base(key).with_suffix(".pickle").exists()
+        return os.path.exists(self._block_base(key) + ".pickle")
 
     def put_document(self, block: Any) -> None:
-        """A document block: its TriG and Turtle as plain files, the rest pickled."""
+        """A document block: its TriG and Turtle as plain files, the rest pickled.
+        A damaged text is caught on reading by its length, kept in the pickle."""
         base = self._block_base(block.key)
-        base.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(base.with_suffix(".trig"), block.trig)
-        atomic_write_bytes(base.with_suffix(".ttl"), block.turtle)
-        atomic_write_bytes(base.with_suffix(".pickle"), pickle.dumps(block.light(), protocol=pickle.HIGHEST_PROTOCOL))
+        os.makedirs(os.path.dirname(base), exist_ok=True)
+        _write(base + ".trig", block.trig)
+        _write(base + ".ttl", block.turtle)
+        _write(base + ".pickle", pickle.dumps(block.light(), protocol=pickle.HIGHEST_PROTOCOL))
 
     def get_block(self, key: str) -> Any | None:
         """A document block without its texts (`get_text` reads them); None when not cached."""
         try:
-            with open(self._block_base(key).with_suffix(".pickle"), "rb") as handle:
+            with open(self._block_base(key) + ".pickle", "rb") as handle:
                 return pickle.load(handle)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError):
             return None
 
-    def get_text(self, key: str, kind: str) -> bytes | None:
-        """A document block's `trig` or `ttl` text."""
+    def get_text(self, key: str, kind: str, length: int | None = None) -> bytes | None:
+        """A document block's `trig` or `ttl` text (None when missing or not `length` long)."""
         try:
-            return self._block_base(key).with_suffix(f".{kind}").read_bytes()
+            with open(f"{self._block_base(key)}.{kind}", "rb") as handle:
+                data = handle.read()
         except OSError:
             return None
+        return data if length is None or len(data) == length else None
 
     def prune(self) -> None:
         """Remove the entries of other code versions (the cache does not grow with every upgrade)."""

@@ -117,14 +117,15 @@ def validate_shared(shared_lines: Sequence[bytes], hints: Sequence[bytes], entit
     """The results about shared nodes: validated on the shared triples, the
     entities graph and the documents' target hints (owned triples that make
     a shared node a target); located in the documents that mention each
-    focus node, as on the whole graph. No owned node is a target here: the
-    hints are their only triples, and hold no types."""
+    focus node, as on the whole graph."""
     checks = checks if checks is not None else compile_shapes(shapes)
     store = Store()
     _load(store, [entities.trig])
     store.bulk_load(input=b"".join(shared_lines) + b"".join(hints), format=RdfFormat.N_TRIPLES,
                     to_graph=NamedNode(_SHARED_GRAPH))
-    raw = validate_fast(store, shapes, checks)
+    # Hints are about owned nodes (validated with their documents): drop results about them.
+    owned = {line.partition(b" ")[0].decode() for line in hints}
+    raw = [r for r in validate_fast(store, shapes, checks) if str(r.focus) not in owned]
     if not raw:
         return []
     focus_terms = {str(r.focus).encode() for r in raw}
