@@ -44,13 +44,13 @@ class Timeout(Exception):
     pass
 
 
-def corpus_graph(sessions: int, seed: int, work: Path) -> Path:
+def corpus_graph(sessions: int, seed: int, work: Path, replicate: bool = False) -> Path:
     """The built graph of `sessions` synthetic pages (made once, then reused)."""
     graph = work / "out" / "igf.trig"
     if graph.exists():
         return graph
     synth = HERE / "synth.py"
-    if synth.exists():
+    if synth.exists() and not replicate:
         pages = work / "pages"
         if not (pages / "_corpus.json").exists():
             print(f"generating {sessions} pages in {pages} ...", file=sys.stderr)
@@ -75,7 +75,7 @@ def replicate_seed_graph(sessions: int, seed: int, graph: Path) -> None:
     source = read_dataset(seed_out / "igf.trig")
     documents = [g for g in source.named_graphs() if "/document/" in g.value]
     entities = next(g for g in source.named_graphs() if g.value.endswith("/graph/entities"))
-    person = re.compile(r"(/person/|/participation/[^/]+/|/membership/)([a-z0-9-]+)")
+    person = re.compile(r"(/person/|/participation/[^/]+/|/membership/|/merge/)([a-z0-9-]+)")
     out = pyoxigraph.Store()
     copies = sessions // len(documents)
     pool = max(copies // 5, 1)
@@ -97,8 +97,8 @@ def replicate_seed_graph(sessions: int, seed: int, graph: Path) -> None:
             out.bulk_extend(pyoxigraph.Quad(rename(q.subject, copy, people), q.predicate,
                                             rename(q.object, copy, people), rename(q.graph_name, copy, people))
                             for q in source.quads_for_pattern(None, None, None, document))
-        out.bulk_extend(pyoxigraph.Quad(rename(q.subject, copy, people), q.predicate, q.object, entities)
-                        for q in labels if "/person/" in q.subject.value)
+        out.bulk_extend(pyoxigraph.Quad(rename(q.subject, copy, people), q.predicate,
+                                        rename(q.object, copy, people), entities) for q in labels)
     graph.parent.mkdir(parents=True, exist_ok=True)
     out.dump(str(graph), format=pyoxigraph.RdfFormat.TRIG)
 
@@ -183,10 +183,13 @@ def main() -> None:
     parser.add_argument("--no-rdflib", action="store_true", help="Only our store.")
     parser.add_argument("--results", type=Path, default=HERE / "RESULTS.md")
     parser.add_argument("--no-append", action="store_true", help="Do not append to RESULTS.md.")
+    parser.add_argument("--replicate", action="store_true",
+                        help="Replicate the seed graph instead of using synth.py (the fallback).")
     args = parser.parse_args()
-    work = args.work or Path(tempfile.gettempdir()) / f"igfkg-bench-queries-{args.sessions}-seed{args.seed}"
+    kind = "replicated" if args.replicate else "seed"
+    work = args.work or Path(tempfile.gettempdir()) / f"igfkg-bench-queries-{args.sessions}-{kind}{args.seed}"
 
-    graph = corpus_graph(args.sessions, args.seed, work)
+    graph = corpus_graph(args.sessions, args.seed, work, args.replicate)
     start = time.perf_counter()
     store = read_dataset(graph)
     ox_load = time.perf_counter() - start
@@ -219,8 +222,9 @@ def main() -> None:
 
     lines = table(queries, ours, theirs, args.rdflib_timeout)
     load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    corpus_kind = "seed graph replicated" if args.replicate or not (HERE / "synth.py").exists() else "benchmarks/synth.py"
     header = [
-        f"{stats['sessions']:,} synthetic sessions (benchmarks/synth.py, seed {args.seed}): {stats['triples']:,} "
+        f"{stats['sessions']:,} synthetic sessions ({corpus_kind}, seed {args.seed}): {stats['triples']:,} "
         f"triples, {stats['persons']:,} persons, {stats['participations']:,} participations. "
         f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, pyoxigraph "
         f"{pyoxigraph.__version__}, rdflib {rdflib_version()}; load average at the end {load} (other jobs shared "
