@@ -216,8 +216,9 @@ def execute_query(store: Store, sparql: str, substitutions: Mapping[str, Term] |
         return store.query(sparql, prefixes=_PREFIX_MAP, use_default_graph_as_union=True,
                            substitutions=bound or None)
     except RuntimeError as error:
-        # pyoxigraph's complaint about a substitution of an unprojected variable.
-        raise ValueError(str(error)) from error
+        if "projection" in str(error):  # a substitution of an unprojected variable
+            raise ValueError(str(error)) from error
+        raise
 
 
 def term_to_python(term: Term | None):
@@ -318,7 +319,7 @@ def compact_iri(iri: str, base: str = DEFAULT_BASE) -> str:
 def _cell(term: Term | None, width: int) -> str:
     if term is None:
         return ""
-    text = compact_iri(term.value) if isinstance(term, NamedNode) else str(term_to_python(term))
+    text = compact_iri(term.value) if isinstance(term, NamedNode) else str(term.value)
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
 
