@@ -365,18 +365,19 @@ def build(paths: Iterable[str] | None = None, out_dir: str | Path = "out", *, ba
         timer.lap("resolve")
         if not records:
             return BuildResult(outcomes, records, resolution, _EMPTY_STATS.copy(), None, [], strict)
+        outputs: list[Path] = []
         with _previous_outputs(out_dir, state) as previous:
             graph, new_state = build_graph(records, resolution, IriMinter(base), cache, load_shapes(),
                                            validate=validate, jobs=jobs, progress=progress, state=state,
                                            previous=previous, timings=timings)
-        new_state.resolution_key, new_state.resolution = resolution_key, resolution
-        timer = _Timer(timings)
-        outputs: list[Path] = []
-        # Both files replace the previous build's together (see igfkg.outputs).
-        with output_set(out_dir) as new_outputs:
-            new_outputs.info = {"documents": len(records)}
-            outputs.append(new_outputs.write("igf.ttl", graph.turtle))
-            outputs.append(new_outputs.write("igf.trig", graph.trig))
+            new_state.resolution_key, new_state.resolution = resolution_key, resolution
+            timer = _Timer(timings)
+            # Both files replace the previous build's together (see igfkg.outputs),
+            # written block by block, never whole in memory.
+            with output_set(out_dir) as new_outputs:
+                new_outputs.info = {"documents": len(records)}
+                outputs.append(new_outputs.write("igf.ttl", graph.turtle()))
+                outputs.append(new_outputs.write("igf.trig", graph.trig()))
         if use_cache:
             new_state.outputs = {path.name: _identity(path) for path in outputs}
             cache.save_snapshot(snapshot)

@@ -27,7 +27,7 @@ import hashlib
 import pickle
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
@@ -132,10 +132,13 @@ def block_key(record: SessionRecord, resolution: Resolution, minter: IriMinter, 
 
 @dataclass
 class GraphBuild:
-    """The outputs of one build, and how they were made."""
+    """The outputs of one build, and how they were made. `trig()` and
+    `turtle()` give each file as chunks, read from the cache (or the last
+    build's files) while they are written: call them while `previous` is open,
+    before saving the state."""
 
-    trig: bytes
-    turtle: bytes
+    trig: Callable[[], Iterator[bytes]]
+    turtle: Callable[[], Iterator[bytes]]
     stats: dict[str, int]
     report: ValidationReport | None
     mapped: int  # documents mapped in this build (the others came from the cache)
@@ -212,13 +215,13 @@ def build_graph(records: Sequence[SessionRecord], resolution: Resolution, minter
     validated_at = time.perf_counter()
 
     order = sorted(current, key=lambda key: new.documents[key].graph)
-    trig, turtle = _assemble(order, old, new, entities, shared_text, cache, previous)
+    outputs = _Outputs(order, old, new, entities, shared_text, cache, previous)
     stats = _stats(new, order, shared_lines)
     if timings is not None:
         for stage, seconds in (("map", mapped_at - started), ("validate", validated_at - mapped_at),
                                ("serialize", time.perf_counter() - validated_at)):
             timings[stage] = timings.get(stage, 0.0) + seconds
-    return GraphBuild(trig, turtle, stats, report, len(mapped), validated), new
+    return GraphBuild(outputs.trig, outputs.turtle, stats, report, len(mapped), validated), new
 
 
 def _apply(state: BuildState, block: DocumentBlock | None, sign: int) -> None:
@@ -318,42 +321,63 @@ def _slice(data: bytes | None, span: tuple[int, int]) -> bytes | None:
     return bytes(data[offset:offset + length])
 
 
-def _assemble(order: list[str], old: BuildState, new: BuildState, entities: DocumentBlock, shared_text: bytes,
-              cache: BuildCache, previous: dict[str, bytes]) -> tuple[bytes, bytes]:
-    """`igf.trig` (every graph in IRI order) and `igf.ttl` (shared triples, then each
-    document's own), recording where each block went for the next build."""
-    header = prefix_header()
-    trig, turtle = [header], [header, shared_text]
-    positions = {"igf.trig": len(header), "igf.ttl": len(header) + len(shared_text)}
-    new.shared_span = (len(header), len(shared_text))
+class _Outputs:
+    """`igf.trig` (every graph in IRI order) and `igf.ttl` (the shared triples,
+    then each document's own), as chunks to write one after the other; records
+    where each block went, for the next build."""
 
-    def add(name: str, parts: list[bytes], text: bytes) -> tuple[int, int]:
-        span = (positions[name], len(text))
-        parts.append(text)
-        positions[name] += len(text)
-        return span
+    def __init__(self, order: list[str], old: BuildState, new: BuildState, entities: DocumentBlock,
+                 shared_text: bytes, cache: BuildCache, previous: dict[str, bytes]) -> None:
+        self.order, self.old, self.new, self.entities = order, old, new, entities
+        self.shared_text, self.cache, self.previous = shared_text, cache, previous
 
-    def text_of(key: str, name: str, kind: str) -> bytes:
-        summary = old.documents.get(key)
-        reused = _slice(previous.get(name), summary.spans.get(name, (0, 0))) if summary else None
-        length = new.documents[key].text_lengths[0 if kind == "trig" else 1]
-        found = reused if reused is not None else cache.get_text(key, kind, length)
+    def _text(self, key: str, name: str, kind: str) -> bytes:
+        summary = self.old.documents.get(key)
+        reused = _slice(self.previous.get(name), summary.spans.get(name, (0, 0))) if summary else None
+        if reused is not None:
+            return reused
+        found = self.cache.get_text(key, kind, self.new.documents[key].text_lengths[0 if kind == "trig" else 1])
         if found is None:
             raise RuntimeError(f"build cache entry {key} vanished during the build")
         return found
 
-    entities_written = False
-    for key in order:
-        summary = new.documents[key]
-        if not entities_written and entities.graph < summary.graph:
-            new.entities_span = add("igf.trig", trig, entities.trig)
-            entities_written = True
-        spans = {"igf.trig": add("igf.trig", trig, text_of(key, "igf.trig", "trig")),
-                 "igf.ttl": add("igf.ttl", turtle, text_of(key, "igf.ttl", "ttl"))}
-        summary.spans = spans
-    if not entities_written:
-        new.entities_span = add("igf.trig", trig, entities.trig)
-    return b"".join(trig), b"".join(turtle)
+    def trig(self) -> Iterator[bytes]:
+        position = 0
+
+        def emit(text: bytes) -> tuple[int, int]:
+            nonlocal position
+            position += len(text)
+            return position - len(text), len(text)
+
+        header = prefix_header()
+        emit(header)
+        yield header
+        entities_written = False
+        for key in self.order:
+            summary = self.new.documents[key]
+            if not entities_written and self.entities.graph < summary.graph:
+                self.new.entities_span = emit(self.entities.trig)
+                yield self.entities.trig
+                entities_written = True
+            text = self._text(key, "igf.trig", "trig")
+            summary.spans = {**summary.spans, "igf.trig": emit(text)}
+            yield text
+        if not entities_written:
+            self.new.entities_span = emit(self.entities.trig)
+            yield self.entities.trig
+
+    def turtle(self) -> Iterator[bytes]:
+        header = prefix_header()
+        yield header
+        yield self.shared_text
+        self.new.shared_span = (len(header), len(self.shared_text))
+        position = len(header) + len(self.shared_text)
+        for key in self.order:
+            text = self._text(key, "igf.ttl", "ttl")
+            summary = self.new.documents[key]
+            summary.spans = {**summary.spans, "igf.ttl": (position, len(text))}
+            position += len(text)
+            yield text
 
 
 def _typed_lines(shared_lines: list[bytes]) -> dict[str, int]:

@@ -32,7 +32,7 @@ import os
 import re
 import secrets
 import signal
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -106,21 +106,27 @@ class OutputSet:
         self.info: dict[str, object] = {}
         self.committed = False
 
-    def write(self, name: str, data: bytes) -> Path:
-        """Write `data` as the new `name` (in a temporary file until commit)."""
+    def write(self, name: str, data: bytes | Iterable[bytes]) -> Path:
+        """Write `data` as the new `name` (in a temporary file until commit).
+        `data` may be chunks of bytes, written as they come (a large graph
+        need not be held in memory whole)."""
         if name in self.pending or "/" in name or name.startswith("."):
             raise ValueError(f"bad or repeated output name: {name!r}")
         temp = self.out_dir / f".{name}.{self.build_id}{TEMP_SUFFIX}"
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        digest, size = hashlib.sha256(), 0
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+                for chunk in [data] if isinstance(data, (bytes, bytearray, memoryview)) else data:
+                    handle.write(chunk)
+                    digest.update(chunk)
+                    size += len(chunk)
                 handle.flush()
                 os.fsync(handle.fileno())
         except BaseException:
             _remove_quietly(temp)
             raise
-        self.pending[name] = (temp, OutputFile(hashlib.sha256(data).hexdigest(), len(data), temp.name))
+        self.pending[name] = (temp, OutputFile(digest.hexdigest(), size, temp.name))
         return self.out_dir / name
 
     def commit(self) -> Manifest:
