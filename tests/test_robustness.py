@@ -16,7 +16,9 @@ import codecs
 import hashlib
 import json
 import os
+import pty
 import re
+import select
 import signal
 import subprocess
 import sys
@@ -413,7 +415,7 @@ def test_folder_of_good_and_bad_pages_builds_the_good_and_names_the_bad(tmp_path
 
 # ----------------------------------------------------------- interrupted build
 
-CORPUS_PAGES = 120
+CORPUS_PAGES = 150
 _BUILD = [sys.executable, "-c", "from igfkg.cli import main; main()", "build"]
 
 
@@ -448,15 +450,12 @@ def finish(process: subprocess.Popen) -> tuple[int, str, str]:
 
 
 @pytest.fixture(scope="module")
-def full_build(tmp_path_factory, varied_corpus) -> dict:
-    """The corpus built without interruption: its output bytes and how long it took."""
+def full_build(tmp_path_factory, varied_corpus) -> dict[str, bytes]:
+    """The corpus built without interruption: its output files."""
     folder = tmp_path_factory.mktemp("full")
-    started = time.monotonic()
     code, _, stderr = finish(start_build(folder, str(varied_corpus)))
-    seconds = time.monotonic() - started
     assert code == 0, stderr
-    return {"ttl": (folder / "out" / "igf.ttl").read_bytes(), "trig": (folder / "out" / "igf.trig").read_bytes(),
-            "seconds": seconds}
+    return {"igf.ttl": (folder / "out" / "igf.ttl").read_bytes(), "igf.trig": (folder / "out" / "igf.trig").read_bytes()}
 
 
 def previous_build(folder: Path) -> dict[str, bytes]:
@@ -470,18 +469,61 @@ def output_files(out: Path) -> dict[str, bytes]:
     return {name: (out / name).read_bytes() for name in ("igf.ttl", "igf.trig", MANIFEST_NAME)}
 
 
-def assert_one_whole_build(out: Path, previous: dict[str, bytes], full: dict) -> str:
-    """out/ holds exactly the previous build or exactly the new one, its two
-    files agree triple for triple, and no temporary file is left. Returns
-    which build it holds."""
+_PROGRESS = re.compile(r"(\w+)  \[[#-]*\]\s+(\d+)%")
+_TERMINAL_CODES = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+def progress_at(stage: str, percent: int):
+    """A kill point: the build's progress bar shows `stage` at `percent` or more."""
+
+    def reached(shown: str) -> bool:
+        bars = _PROGRESS.findall(_TERMINAL_CODES.sub("", shown))
+        return any(name == stage and int(done) >= percent for name, done in bars)
+
+    reached.__name__ = f"{stage} {percent}%"
+    return reached
+
+
+def build_and_kill(folder: Path, corpus: Path, kill: int, point) -> tuple[int, bool]:
+    """Run `igfkg build` with its progress bars on a terminal (a pty) and send
+    `kill` to its process group as soon as the bars reach `point`.
+    Returns the exit code and whether the build was still running then."""
+    master, worker_side = pty.openpty()
+    build = subprocess.Popen([*_BUILD, str(corpus)], cwd=folder, stdout=subprocess.DEVNULL, stderr=worker_side,
+                             start_new_session=True, preexec_fn=_default_sigint, env={**os.environ, "TERM": "xterm"})
+    os.close(worker_side)
+    shown, killed = "", False
+    try:
+        while True:  # read to the end, so the build never blocks on a full terminal
+            ready, _, _ = select.select([master], [], [], 300)
+            try:
+                chunk = os.read(master, 65536).decode("utf-8", "replace") if ready else ""
+            except OSError:  # the other side closed
+                chunk = ""
+            if not chunk:
+                break
+            shown += chunk
+            if not killed and point(shown) and build.poll() is None:
+                os.killpg(build.pid, kill)
+                killed = True
+    finally:
+        os.close(master)
+        build.wait(300)
+    return build.returncode, killed
+
+
+def assert_one_whole_build(out: Path, before: dict[str, bytes], full: dict[str, bytes]) -> str:
+    """out/ holds exactly the build it held before or exactly the complete
+    new one, its two files agree triple for triple, and no temporary file
+    is left. Returns which: "before" or "new"."""
     recover_outputs(out)  # what the next build or reading command does first
     assert verify_outputs(out) == []
     assert not list(out.glob(".*.tmp")), list(out.glob(".*.tmp"))
     files = output_files(out)
-    if files == previous:
-        held = "previous"
+    if files == before:
+        held = "before"
     else:
-        assert (files["igf.ttl"], files["igf.trig"]) == (full["ttl"], full["trig"])
+        assert (files["igf.ttl"], files["igf.trig"]) == (full["igf.ttl"], full["igf.trig"])
         held = "new"
     ttl, trig = ox.Store(), ox.Store()
     ttl.bulk_load(path=str(out / "igf.ttl"), format=ox.RdfFormat.TURTLE)
@@ -492,45 +534,42 @@ def assert_one_whole_build(out: Path, previous: dict[str, bytes], full: dict) ->
 
 def test_ctrl_c_mid_build_keeps_the_previous_output(tmp_path, varied_corpus, full_build):
     previous = previous_build(tmp_path)
-    build = start_build(tmp_path, str(varied_corpus))
-    time.sleep(full_build["seconds"] * 0.4)
-    assert build.poll() is None, "the build ended before it could be interrupted"
 
-    os.killpg(build.pid, signal.SIGINT)
-    code, stdout, stderr = finish(build)
+    code, killed = build_and_kill(tmp_path, varied_corpus, signal.SIGINT, progress_at("parse", 40))
 
-    assert code == 130
-    manifest = read_manifest(tmp_path / "out")
-    assert f"build interrupted; out/ holds the complete build {manifest.build_id}" in stderr
-    assert assert_one_whole_build(tmp_path / "out", previous, full_build) == "previous"
+    assert killed and code == 130
+    assert assert_one_whole_build(tmp_path / "out", previous, full_build) == "before"
+    stats = subprocess.run([*_BUILD[:-1], "stats", "--format", "json"], cwd=tmp_path, capture_output=True, text=True)
+    assert json.loads(stats.stdout)["sessions"] == 5  # still the seeds' build
+
+
+# From mid-parse to the moment before the files are written (the stages
+# after parsing show as bars where the build has them).
+KILL_POINTS = [progress_at("parse", 30), progress_at("parse", 100), progress_at("map", 0), progress_at("validate", 100)]
 
 
 @pytest.mark.parametrize("kill", [signal.SIGTERM, signal.SIGKILL], ids=["SIGTERM", "SIGKILL"])
 def test_killed_builds_leave_a_whole_output_and_a_sound_cache(tmp_path, varied_corpus, full_build, kill):
-    """Killed at several points, up to the very end: each time out/ holds the
-    previous build or the complete new one; then a build using whatever cache
-    the killed builds left gives exactly the uninterrupted build's bytes."""
-    previous = previous_build(tmp_path)
+    """Killed at several points of the build: each time out/ holds the build
+    it held before or the complete new one. Then a build using whatever
+    cache the killed builds left gives exactly the uninterrupted build's bytes."""
+    before = previous_build(tmp_path)
     held = []
-    for fraction in (0.35, 0.7, 0.95):
-        build = start_build(tmp_path, str(varied_corpus))
-        time.sleep(full_build["seconds"] * fraction)
-        if build.poll() is None:
-            os.killpg(build.pid, kill)
-        code, _, stderr = finish(build)
+    for point in KILL_POINTS:
+        code, killed = build_and_kill(tmp_path, varied_corpus, kill, point)
         # 130: the build caught SIGTERM and cleaned up; -kill: killed outright
-        # (SIGKILL, or SIGTERM once the build was printing its summary).
-        assert code in (0, 130, -kill), stderr
-        held.append(assert_one_whole_build(tmp_path / "out", previous, full_build))
-        if held[-1] == "new":
-            break
-    assert held[0] == "previous"
+        # (SIGKILL, or SIGTERM after the build's files were written).
+        assert code in ((130, -kill) if killed else (0,)), (point.__name__, code)
+        held.append((point.__name__, killed, assert_one_whole_build(tmp_path / "out", before, full_build)))
+        before = output_files(tmp_path / "out")
+    assert held[0] == ("parse 30%", True, "before")
+    assert held[1][:2] == ("parse 100%", True)
 
     code, _, stderr = finish(start_build(tmp_path, str(varied_corpus)))
 
     assert code == 0, stderr
-    assert output_files(tmp_path / "out")["igf.ttl"] == full_build["ttl"]
-    assert output_files(tmp_path / "out")["igf.trig"] == full_build["trig"]
+    files = output_files(tmp_path / "out")
+    assert (files["igf.ttl"], files["igf.trig"]) == (full_build["igf.ttl"], full_build["igf.trig"])
 
 
 def test_a_build_killed_between_replacing_its_two_files_is_completed_by_the_next_command(tmp_path):
