@@ -126,7 +126,8 @@ _DELEGATE = re.compile(r"^(?:a\s+)?(?:delegate|representative)s?\s+(?:from|of)\s
 _DASH_PAREN = re.compile(r"^(?P<name>[^():]{1,79}?[^():\s])\s*\((?P<org>[^()]{0,200})\)\s*:\s*(?P<rest>.*)$")
 # Name and organization end with a non-space, so a long run of spaces is not
 # rescanned for each possible length of them (linear time).
-_NAME_DASH_ORG = re.compile(r"^(?P<name>[^–\-()]{1,79}?[^–\-()\s])\s+[-–]\s++(?P<org>[^()]{1,199}?[^()\s])\s*\((?P<region>[^()]{2,60})\)\W*$")
+# A hyphen inside a word belongs to the name (`Karim El-Sayed - UNICEF (Africa)`).
+_NAME_DASH_ORG = re.compile(r"^(?P<name>(?:[^–\-()]|-(?=\w)){1,79}?[^–\-()\s])\s+[-–]\s++(?P<org>[^()]{1,199}?[^()\s])\s*\((?P<region>[^()]{2,60})\)\W*$")
 _NAME_PAREN = re.compile(r"^(?P<name>[^():,]{1,79}?[^():,\s])\s*\((?P<org>[^()]{1,200})\)\W*$")
 _SALUTATION_CSV = re.compile(r"^(?:mr|mrs|ms|miss|dr|prof)\.?\s*,", re.IGNORECASE)
 
