@@ -78,7 +78,13 @@ def main() -> None:
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def build(paths, out_dir, base, aliases, glob, strict, no_validate, fmt) -> None:
-    """Parse, resolve, map and validate PATHS (default data/) into OUT/igf.ttl and OUT/igf.trig."""
+    """Parse, resolve, map and validate PATHS (default data/) into OUT/igf.ttl and OUT/igf.trig.
+
+    PATHS are files, folders (walked recursively) or "-" for standard input.
+    Each page's outcome is listed on stderr; the exit code is non-zero when a
+    page was rejected (with --strict: or had warnings) or the graph does not
+    conform. An interrupted build leaves the previous OUT files whole.
+    """
     from igfkg.build import build as run_build
     from igfkg.outputs import OutputError, signals_interrupt
     from igfkg.resolve import read_aliases
