@@ -181,7 +181,9 @@ def read_corpus(paths: Iterable[str], *, glob: str | None = None, progress: Prog
             records.append(record)
             if path in files:
                 kept[files[path][2]] = (record, outcome.notes)
-    snapshot.files, snapshot.records, snapshot.saved_at = files, kept, time.time()
+    if files != snapshot.files or kept.keys() != snapshot.records.keys():
+        snapshot.files, snapshot.records, snapshot.saved_at = files, kept, time.time()
+        snapshot.changed = True
     timer.lap("parse")
     return records, outcomes
 
@@ -361,7 +363,7 @@ def build(paths: Iterable[str] | None = None, out_dir: str | Path = "out", *, ba
             records = reject_warned(records, outcomes)
         records = _unique_records(records, outcomes)
         state = load_state(cache) if use_cache else None
-        resolution, resolution_key = resolve_records(records, aliases, state)
+        resolution, resolution_key, features = resolve_records(records, aliases, state)
         timer.lap("resolve")
         if not records:
             return BuildResult(outcomes, records, resolution, _EMPTY_STATS.copy(), None, [], strict)
@@ -369,19 +371,24 @@ def build(paths: Iterable[str] | None = None, out_dir: str | Path = "out", *, ba
         with _previous_outputs(out_dir, state) as previous:
             graph, new_state = build_graph(records, resolution, IriMinter(base), cache, load_shapes(),
                                            validate=validate, jobs=jobs, progress=progress, state=state,
-                                           previous=previous, timings=timings)
-            new_state.resolution_key, new_state.resolution = resolution_key, resolution
+                                           previous=previous, resolution_key=resolution_key, timings=timings)
+            new_state.features = features
             timer = _Timer(timings)
-            # Both files replace the previous build's together (see igfkg.outputs),
-            # written block by block, never whole in memory.
-            with output_set(out_dir) as new_outputs:
-                new_outputs.info = {"documents": len(records)}
-                outputs.append(new_outputs.write("igf.ttl", graph.turtle()))
-                outputs.append(new_outputs.write("igf.trig", graph.trig()))
+            if graph.unchanged:  # the files there are already these bytes
+                outputs = [Path(out_dir) / "igf.ttl", Path(out_dir) / "igf.trig"]
+            else:
+                # Both files replace the previous build's together (see igfkg.outputs),
+                # written block by block, never whole in memory.
+                with output_set(out_dir) as new_outputs:
+                    new_outputs.info = {"documents": len(records)}
+                    outputs.append(new_outputs.write("igf.ttl", graph.turtle()))
+                    outputs.append(new_outputs.write("igf.trig", graph.trig()))
         if use_cache:
-            new_state.outputs = {path.name: _identity(path) for path in outputs}
-            cache.save_snapshot(snapshot)
-            save_state(cache, new_state)
+            if snapshot.changed:
+                cache.save_snapshot(snapshot)
+            if not graph.unchanged:
+                new_state.outputs = {path.name: _identity(path) for path in outputs}
+                save_state(cache, new_state)
             cache.prune()
         timer.lap("write")
     return BuildResult(outcomes, records, resolution, graph.stats, graph.report, outputs, strict)

@@ -48,6 +48,10 @@ class RecordSnapshot:
     saved_at: float = 0.0
     files: dict[str, tuple[int, int, str]] = field(default_factory=dict)
     records: dict[str, tuple[Any, list[str]]] = field(default_factory=dict)
+    changed: bool = False  # since it was loaded (so it needs saving)
+
+    def __getstate__(self) -> dict:
+        return {**vars(self), "changed": False}
 _PACKAGE = Path(__file__).resolve().parent
 # The code a cached record / block depends on (changing any of it invalidates the entries).
 RECORD_CODE = ("parse", "model.py", "names.py", "sources.py")

@@ -67,6 +67,10 @@ class BuildState:
 
     resolution_key: str = ""
     resolution: Resolution | None = None
+    # Per record (source, sha256): the digest of what the resolver reads of it,
+    # and (resolution key, base IRI, contested, block key) of its block.
+    features: dict[tuple[str, str], str] = field(default_factory=dict)
+    block_keys: dict[tuple[str, str], tuple[str, str, bool, str]] = field(default_factory=dict)
     documents: dict[str, DocumentSummary] = field(default_factory=dict)  # block key -> summary
     shared: Counter = field(default_factory=Counter)  # shared N-Triples line -> documents giving it
     hints: Counter = field(default_factory=Counter)
@@ -103,19 +107,22 @@ def _digest(*parts: object) -> str:
 
 
 def resolve_records(records: Sequence[SessionRecord], aliases: Aliases | None,
-                    state: BuildState | None = None) -> tuple[Resolution, str]:
+                    state: BuildState | None = None) -> tuple[Resolution, str, dict[tuple[str, str], str]]:
     """`resolve(records, aliases)`, or the last build's resolution when its
     inputs (the names, spellings and organizations of every record, and the
-    aliases) are the same; and the key of those inputs."""
-    features = sorted(
-        (r.source, r.sha256, [(p.name, p.name_variants, p.affiliation) for p in r.participants],
-         [u.organization for u in r.unnamed_participants], r.organizing_organizations,
-         sorted(r.organization_acronyms.items()))
-        for r in records)
-    key = _digest(features, aliases)
+    aliases) are the same; the key of those inputs; each record's digest."""
+    known = state.features if state is not None else {}
+    features = {}
+    for r in records:
+        record_id = (r.source, r.sha256)
+        features[record_id] = known.get(record_id) or _digest(
+            [(p.name, p.name_variants, p.affiliation) for p in r.participants],
+            [u.organization for u in r.unnamed_participants], r.organizing_organizations,
+            sorted(r.organization_acronyms.items()))
+    key = _digest(sorted(features.items()), aliases)
     if state is not None and state.resolution is not None and state.resolution_key == key:
-        return state.resolution, key
-    return resolve(list(records), aliases), key
+        return state.resolution, key, features
+    return resolve(list(records), aliases), key, features
 
 
 def block_key(record: SessionRecord, resolution: Resolution, minter: IriMinter, cache: BuildCache,
@@ -143,12 +150,15 @@ class GraphBuild:
     report: ValidationReport | None
     mapped: int  # documents mapped in this build (the others came from the cache)
     validated: int  # documents validated in this build
+    # The same documents, blocks, entities and shared part as the last build, whose
+    # files are in `previous`: the outputs would be the same bytes.
+    unchanged: bool = False
 
 
 def build_graph(records: Sequence[SessionRecord], resolution: Resolution, minter: IriMinter, cache: BuildCache,
                 shapes: Graph, *, validate: bool = True, jobs: int = 1, progress: Progress | None = None,
                 state: BuildState | None = None, previous: dict[str, bytes] | None = None,
-                timings: dict[str, float] | None = None) -> tuple[GraphBuild, BuildState]:
+                resolution_key: str = "", timings: dict[str, float] | None = None) -> tuple[GraphBuild, BuildState]:
     """The build outputs of these records (and the state for the next build).
 
     `previous` holds the last build's `igf.trig` and `igf.ttl` (when they are
@@ -158,7 +168,7 @@ def build_graph(records: Sequence[SessionRecord], resolution: Resolution, minter
     previous = previous or {}
     started = time.perf_counter()
     old = state if state is not None else BuildState()
-    new = BuildState()
+    new = BuildState(resolution_key=resolution_key, resolution=resolution)
     hint_predicates = target_predicates(shapes)
 
     # Map: the documents whose key is new.
@@ -166,7 +176,14 @@ def build_graph(records: Sequence[SessionRecord], resolution: Resolution, minter
     keyed = []
     for record in records:
         contested = sessions[minter.session_key(record)] > 1
-        keyed.append((record, block_key(record, resolution, minter, cache, contested), contested))
+        record_id = (record.source, record.sha256)
+        known = old.block_keys.get(record_id)
+        if known and known[:3] == (new.resolution_key, minter.base, contested) and new.resolution_key:
+            key = known[3]  # same record, same resolution: the same block
+        else:
+            key = block_key(record, resolution, minter, cache, contested)
+        new.block_keys[record_id] = (new.resolution_key, minter.base, contested, key)
+        keyed.append((record, key, contested))
     todo = [item for item in keyed if item[1] not in old.documents or not cache.has_document(item[1])]
     mapped = _map_documents(todo, resolution, minter, cache, jobs, hint_predicates)
     if progress:
@@ -221,7 +238,12 @@ def build_graph(records: Sequence[SessionRecord], resolution: Resolution, minter
         for stage, seconds in (("map", mapped_at - started), ("validate", validated_at - mapped_at),
                                ("serialize", time.perf_counter() - validated_at)):
             timings[stage] = timings.get(stage, 0.0) + seconds
-    return GraphBuild(outputs.trig, outputs.turtle, stats, report, len(mapped), validated), new
+    unchanged = (not mapped and current == set(old.documents) and len(previous) == 2
+                 and old.entities_key == new.entities_key and old.shared_key == new.shared_key
+                 and (not validate or old.validation_key == new.validation_key))
+    if unchanged:  # the spans stay those of the files already there
+        new.entities_span, new.shared_span, new.outputs = old.entities_span, old.shared_span, old.outputs
+    return GraphBuild(outputs.trig, outputs.turtle, stats, report, len(mapped), validated, unchanged), new
 
 
 def _apply(state: BuildState, block: DocumentBlock | None, sign: int) -> None:
@@ -324,60 +346,73 @@ def _slice(data: bytes | None, span: tuple[int, int]) -> bytes | None:
 class _Outputs:
     """`igf.trig` (every graph in IRI order) and `igf.ttl` (the shared triples,
     then each document's own), as chunks to write one after the other; records
-    where each block went, for the next build."""
+    where each block went, for the next build. Blocks that are unchanged and
+    were next to each other last time go out as one slice of the last file."""
 
     def __init__(self, order: list[str], old: BuildState, new: BuildState, entities: DocumentBlock,
                  shared_text: bytes, cache: BuildCache, previous: dict[str, bytes]) -> None:
         self.order, self.old, self.new, self.entities = order, old, new, entities
         self.shared_text, self.cache, self.previous = shared_text, cache, previous
 
-    def _text(self, key: str, name: str, kind: str) -> bytes:
-        summary = self.old.documents.get(key)
-        reused = _slice(self.previous.get(name), summary.spans.get(name, (0, 0))) if summary else None
-        if reused is not None:
-            return reused
-        found = self.cache.get_text(key, kind, self.new.documents[key].text_lengths[0 if kind == "trig" else 1])
+    def _cached(self, key: str, kind: str) -> bytes:
+        length = self.new.documents[key].text_lengths[0 if kind == "trig" else 1]
+        found = self.cache.get_text(key, kind, length)
         if found is None:
             raise RuntimeError(f"build cache entry {key} vanished during the build")
         return found
 
-    def trig(self) -> Iterator[bytes]:
-        position = 0
+    def _blocks(self, name: str, kind: str, start: int, before: list[bytes],
+                insert: tuple[str, bytes] | None = None) -> Iterator[bytes | memoryview]:
+        """`before`, then each document's block (and `insert` before the first
+        graph IRI above it), coalescing runs of reused blocks."""
+        previous = self.previous.get(name)
+        view = memoryview(previous) if previous is not None else None
+        position = start
+        run_start = run_end = -1  # the pending run of reused bytes in the last file
+        yield from before
 
-        def emit(text: bytes) -> tuple[int, int]:
-            nonlocal position
-            position += len(text)
-            return position - len(text), len(text)
+        def flush() -> Iterator[memoryview]:
+            nonlocal run_start, run_end
+            if run_end > run_start >= 0:
+                yield view[run_start:run_end]
+            run_start = run_end = -1
 
-        header = prefix_header()
-        emit(header)
-        yield header
-        entities_written = False
         for key in self.order:
             summary = self.new.documents[key]
-            if not entities_written and self.entities.graph < summary.graph:
-                self.new.entities_span = emit(self.entities.trig)
-                yield self.entities.trig
-                entities_written = True
-            text = self._text(key, "igf.trig", "trig")
-            summary.spans = {**summary.spans, "igf.trig": emit(text)}
-            yield text
-        if not entities_written:
-            self.new.entities_span = emit(self.entities.trig)
-            yield self.entities.trig
+            if insert is not None and insert[0] < summary.graph:
+                yield from flush()
+                self.new.entities_span = (position, len(insert[1]))
+                position += len(insert[1])
+                yield insert[1]
+                insert = None
+            old = self.old.documents.get(key)
+            offset, length = old.spans.get(name, (0, 0)) if old is not None else (0, 0)
+            reusable = view is not None and length > 0 and offset + length <= len(view)
+            if reusable:
+                if offset != run_end:
+                    yield from flush()
+                    run_start = offset
+                run_end = offset + length
+            else:
+                yield from flush()
+                text = self._cached(key, kind)
+                length = len(text)
+                yield text
+            summary.spans = {**summary.spans, name: (position, length)}
+            position += length
+        yield from flush()
+        if insert is not None:
+            self.new.entities_span = (position, len(insert[1]))
+            yield insert[1]
 
-    def turtle(self) -> Iterator[bytes]:
+    def trig(self) -> Iterator[bytes | memoryview]:
         header = prefix_header()
-        yield header
-        yield self.shared_text
+        return self._blocks("igf.trig", "trig", len(header), [header], (self.entities.graph, self.entities.trig))
+
+    def turtle(self) -> Iterator[bytes | memoryview]:
+        header = prefix_header()
         self.new.shared_span = (len(header), len(self.shared_text))
-        position = len(header) + len(self.shared_text)
-        for key in self.order:
-            text = self._text(key, "igf.ttl", "ttl")
-            summary = self.new.documents[key]
-            summary.spans = {**summary.spans, "igf.ttl": (position, len(text))}
-            position += len(text)
-            yield text
+        return self._blocks("igf.ttl", "ttl", len(header) + len(self.shared_text), [header, self.shared_text])
 
 
 def _typed_lines(shared_lines: list[bytes]) -> dict[str, int]:
