@@ -26,7 +26,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 import pyoxigraph
-from pyoxigraph import NamedNode, Quad, RdfFormat, Triple
+from pyoxigraph import Quad, RdfFormat, Triple
 
 from igfkg.mapping import IriMinter, map_entities, map_record
 from igfkg.model import SessionRecord
@@ -80,18 +80,17 @@ def _without_prefixes(data: bytes) -> bytes:
     return data[position:]
 
 
-def _nt(term) -> str:
-    return str(term)  # pyoxigraph terms print in N-Triples form
-
-
-def _nt_line(quad: Quad) -> bytes:
-    return f"{_nt(quad.subject)} {_nt(quad.predicate)} {_nt(quad.object)} .\n".encode()
-
-
 def canonical_quads(quads: Iterable[Quad]) -> list[Quad]:
-    """Quads deduplicated and ordered by their N-Triples form (graph, subject, predicate, object)."""
-    unique = {(_nt(q.graph_name), _nt(q.subject), _nt(q.predicate), _nt(q.object)): q for q in quads}
-    return [unique[key] for key in sorted(unique)]
+    """Quads deduplicated and ordered by their N-Quads form."""
+    return [quad for _, quad in _canonical(list(quads))]
+
+
+def _canonical(quads: list[Quad]) -> list[tuple[bytes, Quad]]:
+    """(N-Quads line without its newline, quad), deduplicated, ordered by the
+    line. Oxigraph writes the lines (one per quad, in order), which is much
+    faster than asking each term for its text."""
+    lines = pyoxigraph.serialize(quads, format=RdfFormat.N_QUADS).split(b"\n")
+    return sorted(dict(zip(lines, quads)).items(), key=lambda pair: pair[0])
 
 
 def owned_prefixes(record: SessionRecord, minter: IriMinter, *, contested: bool = False) -> tuple[str, ...]:
@@ -107,50 +106,61 @@ def owned_prefixes(record: SessionRecord, minter: IriMinter, *, contested: bool 
     return document, session, span_prefix, participation_prefix
 
 
-def _is_owned(subject: str, owned: tuple[str, ...]) -> bool:
-    return any(subject == iri or (iri.endswith("/") and subject.startswith(iri)) for iri in owned)
-
-
 def document_block(record: SessionRecord, resolution: Resolution, minter: IriMinter, key: str = "", *,
                    contested: bool = False, hint_predicates: frozenset[str] = frozenset()) -> DocumentBlock:
     """The document's TriG block, the Turtle block of what it owns, and its
     shared triples; owned triples whose predicate is in `hint_predicates`
     are also given as shared lines (they make shared nodes SHACL targets)."""
-    quads = canonical_quads(map_record(record, resolution, minter))
+    pairs = _canonical(list(map_record(record, resolution, minter)))
     graph = minter.document(record).value
-    trig = _without_prefixes(pyoxigraph.serialize(quads, format=RdfFormat.TRIG, prefixes=_PREFIX_MAP))
+    trig = _without_prefixes(pyoxigraph.serialize([q for _, q in pairs], format=RdfFormat.TRIG, prefixes=_PREFIX_MAP))
     owned_iris = owned_prefixes(record, minter, contested=contested)
+    exact = {f"<{iri}>".encode() for iri in owned_iris if not iri.endswith("/")}
+    prefixes = tuple(f"<{iri}".encode() for iri in owned_iris if iri.endswith("/"))
+    hint_terms = {f"<{p}>".encode() for p in hint_predicates}
+    type_term = f"<{_RDF_TYPE}>".encode()
+    classes = {f"<{iri}>".encode(): name for iri, name in STATS_CLASSES.items()}
     owned: list[Triple] = []
     shared: list[bytes] = []
     hints: list[bytes] = []
-    owned_nodes: set[str] = set()
-    typed: dict[str, set[str]] = {}
-    referenced: set[str] = set()  # owned nodes that shared triples point at
-    for quad in quads:
-        subject = quad.subject.value
-        if quad.predicate.value == _RDF_TYPE and (stat := STATS_CLASSES.get(quad.object.value)):
-            typed.setdefault(stat, set()).add(subject)
-        if _is_owned(subject, owned_iris):
+    owned_nodes: set[bytes] = set()
+    typed: dict[str, set[bytes]] = {}
+    referenced: set[bytes] = set()  # owned nodes that shared triples point at
+    type_lines: dict[bytes, list[bytes]] = {}
+    for line, quad in pairs:
+        subject, predicate, rest = line.split(b" ", 2)
+        triple_line = line.rsplit(b" ", 2)[0] + b" .\n"  # drop the graph
+        obj = rest.rsplit(b" ", 2)[0]
+        if predicate == type_term:
+            type_lines.setdefault(subject, []).append(triple_line)
+            if (stat := classes.get(obj)) is not None:
+                typed.setdefault(stat, set()).add(subject)
+        if subject in exact or subject.startswith(prefixes):
             owned.append(Triple(quad.subject, quad.predicate, quad.object))
             owned_nodes.add(subject)
-            if quad.predicate.value in hint_predicates:
-                hints.append(_nt_line(quad))
+            if predicate in hint_terms:
+                hints.append(triple_line)
         else:
-            shared.append(_nt_line(quad))
-            if isinstance(quad.object, NamedNode) and _is_owned(quad.object.value, owned_iris):
-                referenced.add(quad.object.value)
+            shared.append(triple_line)
+            if obj in exact or obj.startswith(prefixes):
+                referenced.add(obj)
     # The shared part checks the class of what it points at (`prov:wasDerivedFrom` a document).
-    hints += [_nt_line(q) for q in quads if q.subject.value in referenced and q.predicate.value == _RDF_TYPE]
+    hints += [line for node in sorted(referenced) for line in type_lines.get(node, [])]
     turtle = _without_prefixes(pyoxigraph.serialize(owned, format=RdfFormat.TURTLE, prefixes=_PREFIX_MAP))
-    return DocumentBlock(graph, key, trig, turtle, len(owned), tuple(shared), tuple(sorted(owned_nodes)),
-                         {name: tuple(sorted(nodes)) for name, nodes in typed.items()}, tuple(hints))
+    return DocumentBlock(graph, key, trig, turtle, len(owned), tuple(shared),
+                         tuple(sorted(_iri(n) for n in owned_nodes)),
+                         {name: tuple(sorted(_iri(n) for n in nodes)) for name, nodes in typed.items()}, tuple(hints))
+
+
+def _iri(term: bytes) -> str:
+    return term[1:-1].decode()
 
 
 def entities_block(resolution: Resolution, minter: IriMinter) -> DocumentBlock:
     """The entities graph as a block: nothing in it is owned by a document."""
-    quads = canonical_quads(map_entities(resolution, minter))
-    trig = _without_prefixes(pyoxigraph.serialize(quads, format=RdfFormat.TRIG, prefixes=_PREFIX_MAP))
-    shared = tuple(_nt_line(q) for q in quads)
+    pairs = _canonical(list(map_entities(resolution, minter)))
+    trig = _without_prefixes(pyoxigraph.serialize([q for _, q in pairs], format=RdfFormat.TRIG, prefixes=_PREFIX_MAP))
+    shared = tuple(line.rsplit(b" ", 2)[0] + b" .\n" for line, _ in pairs)
     return DocumentBlock(minter.entities_graph().value, "", trig, b"", 0, shared, ())
 
 
