@@ -57,9 +57,9 @@ def atomic_writer(path: str | os.PathLike[str], mode: str = "w", *, encoding: st
             os.fsync(handle.fileno())
         os.replace(temp_path, target)
     except BaseException:
-        _remove_quietly(temp_path)
+        remove_quietly(temp_path)
         raise
-    _fsync_directory(directory)
+    fsync_directory(directory)
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
@@ -103,14 +103,15 @@ def _copy_permissions(target: str, fd: int) -> None:
         pass  # no fchmod (Windows) or not allowed: keep the default mode
 
 
-def _remove_quietly(path: str) -> None:
+def remove_quietly(path: str | os.PathLike[str]) -> None:
+    """Remove a file if it is there; a temporary file may already be gone."""
     try:
         os.unlink(path)
     except OSError:
         pass
 
 
-def _fsync_directory(directory: str) -> None:
+def fsync_directory(directory: str | os.PathLike[str]) -> None:
     """Make the rename itself durable. Not possible on every platform."""
     try:
         fd = os.open(directory, os.O_RDONLY)

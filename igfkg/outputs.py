@@ -38,7 +38,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from igfkg.atomic import TEMP_SUFFIX, atomic_write_text
+from igfkg.atomic import TEMP_SUFFIX, atomic_write_text, fsync_directory, remove_quietly
 
 MANIFEST_NAME = "igf.manifest.json"
 LOCK_NAME = ".igf.lock"
@@ -124,7 +124,7 @@ class OutputSet:
                 handle.flush()
                 os.fsync(handle.fileno())
         except BaseException:
-            _remove_quietly(temp)
+            remove_quietly(temp)
             raise
         self.pending[name] = (temp, OutputFile(digest.hexdigest(), size, temp.name))
         return self.out_dir / name
@@ -148,7 +148,7 @@ class OutputSet:
         """Remove the temporary files of an uncommitted build."""
         if not self.committed:
             for temp, _ in self.pending.values():
-                _remove_quietly(temp)
+                remove_quietly(temp)
         self.pending.clear()
 
 
@@ -249,7 +249,7 @@ def _finish_commit(out: Path, manifest: Manifest) -> None:
         elif not (out / name).exists():
             raise OutputError(f"{out / name}: lost during an interrupted build; run `igfkg build` again")
         entry.temp = None
-    _fsync_directory(out)
+    fsync_directory(out)
     manifest.committing = False
     _write_manifest(out, manifest)
 
@@ -268,7 +268,7 @@ def _sweep_stray_temps(out: Path) -> None:
     temporary files (12 hex digits, not under the lock) are left alone."""
     for path in out.glob(f".*{TEMP_SUFFIX}"):
         if _BUILD_TEMP.fullmatch(path.name) or path.name.startswith(f".{MANIFEST_NAME}."):
-            _remove_quietly(path)
+            remove_quietly(path)
 
 
 @contextmanager
@@ -295,23 +295,3 @@ def _sha256_file(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-def _remove_quietly(path: Path) -> None:
-    try:
-        os.unlink(path)
-    except OSError:
-        pass
-
-
-def _fsync_directory(directory: Path) -> None:
-    try:
-        fd = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

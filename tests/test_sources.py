@@ -21,19 +21,7 @@ from igfkg.sources import (
     read_stdin,
 )
 
-SEEDS_DIR = Path(__file__).resolve().parent.parent / "data" / "seeds"
-SEED_PATHS = sorted(SEEDS_DIR.glob("*.txt"))
-# Lines of the seed pages that are section or role headings on the web page.
-KNOWN_HEADINGS = {
-    "Additional Speakers", "Onsite Moderator", "Online Moderator", "Rapporteur",
-    "Policy Question(s)", "Expected Outcomes", "Key Takeaways", "Call to Action",
-    "Report", "Session", "Description:", "Keynote Speech", "Concluding Remarks",
-}
-# Seed 000 lost two role headings in its plain-text copy; the web page has them.
-LOST_HEADINGS_000 = {
-    "Florian Ostmann, Civil Society, Western European and Others Group (WEOG)": "Onsite Moderator",
-    "arcangelo leone de castris, Technical Community, Western European and Others Group (WEOG)": "Rapporteur",
-}
+from seed_pages import KNOWN_HEADINGS, LOST_HEADINGS_000, SEED_PATHS, SEEDS_DIR
 
 
 def seed_text(index: int) -> str:
