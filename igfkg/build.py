@@ -93,6 +93,7 @@ def expand_paths(paths: Iterable[str], *, glob: str | None = None) -> tuple[list
         >>> expand_paths(["data/seeds", "nowhere"])[1][0].reason   # doctest: +SKIP
         'no such file or directory'
     """
+    paths = list(paths)
     documents: list[str] = []
     problems: list[DocumentOutcome] = []
     seen: set[str] = set()
@@ -106,7 +107,8 @@ def expand_paths(paths: Iterable[str], *, glob: str | None = None) -> tuple[list
             wanted = glob or ", ".join(f"*{suffix}" for suffix in DEFAULT_SUFFIXES)
             problems.append(DocumentOutcome(str(path), "rejected", f"no input documents in this folder (looked for {wanted})"))
         for document in found:
-            key = document if document == STDIN_PATH else os.path.realpath(document)
+            # One path: iter_source_paths has already kept each file once.
+            key = document if document == STDIN_PATH or len(paths) == 1 else os.path.realpath(document)
             if key not in seen:
                 seen.add(key)
                 documents.append(document)
