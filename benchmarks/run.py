@@ -199,8 +199,8 @@ def child_naive(corpus: Path, timeout: int) -> dict:
         try:
             value = function()
         except Timeout:
-            stages[name] = None
-            row["stopped"] = f"{name} took more than {timeout} s"
+            stages[name] = float(timeout)  # a lower bound: the stage was stopped
+            row["stopped"] = name
             raise
         finally:
             signal.alarm(0)
@@ -348,11 +348,11 @@ def machine() -> str:
             f"igraph {igraph.__version__}")
 
 
-def fmt(seconds: float | None, estimated: bool = False) -> str:
+def fmt(seconds: float | None, estimated: bool = False, at_least: bool = False) -> str:
     if seconds is None:
         return "–"
     text = f"{seconds:,.2f}" if seconds < 100 else f"{seconds:,.0f}"
-    return f"~{text}*" if estimated else text
+    return f"~{text}*" if estimated else f"> {text}" if at_least else text
 
 
 def tables(sizes: list[int], fast: dict[int, dict], naive: dict[int, dict], estimated: set[int]) -> list[str]:
@@ -365,22 +365,25 @@ def tables(sizes: list[int], fast: dict[int, dict], naive: dict[int, dict], esti
         for n in sizes:
             f = fast[n]["stages"].get(stage)
             v = naive.get(n, {}).get("stages", {}).get(stage)
-            ratio = f"{v / f:,.1f}x" if f and v else ""
-            cells.append(f"{fmt(f)} | {fmt(v, n in estimated)} | {ratio}")
+            stopped = naive.get(n, {}).get("stopped") == stage
+            ratio = f"{'≥ ' if stopped else ''}{v / f:,.1f}x" if f and v else ""
+            cells.append(f"{fmt(f)} | {fmt(v, n in estimated, stopped)} | {ratio}")
         note = {"store": " (fast: persisted Oxigraph store of igf.trig, for queries; naive: rdflib Dataset)",
                 "write": " (fast only: both files, atomically)",
                 "network report": " (fast only)"}.get(stage, "")
         lines.append(f"| {stage}{note} | " + " | ".join(cells) + " |")
     cells = []
+    build_stages = ("read", "parse", "resolve", "map", "store", "validate", "serialize")
     for n in sizes:
         build_fast = fast[n]["build"]
-        naive_build = sum(naive.get(n, {}).get("stages", {}).get(s) or 0 for s in
-                          ("read", "parse", "resolve", "map", "store", "validate", "serialize"))
-        complete = n in naive and all(naive[n]["stages"].get(s) is not None for s in
-                                      ("read", "parse", "resolve", "map", "store", "validate", "serialize"))
-        ratio = f"**{naive_build / build_fast:,.1f}x**" if complete or n in estimated else ""
-        cells.append(f"**{fmt(build_fast)}** | **{fmt(naive_build if naive_build else None, n in estimated)}** | "
-                     f"{ratio}")
+        measured = naive.get(n, {}).get("stages", {})
+        stopped = "stopped" in naive.get(n, {})
+        naive_build = sum(measured.get(s) or 0 for s in build_stages)
+        complete = n in naive and all(measured.get(s) is not None for s in build_stages)
+        bound = "≥ " if stopped else ""
+        ratio = f"**{bound}{naive_build / build_fast:,.1f}x**" if complete or n in estimated or stopped else ""
+        cells.append(f"**{fmt(build_fast)}** | **{fmt(naive_build if naive_build else None, n in estimated, stopped)}**"
+                     f" | {ratio}")
     lines.append("| **full build incl. SHACL** (fast: `build()` wall time) | " + " | ".join(cells) + " |")
     return lines
 
@@ -394,6 +397,11 @@ def report_lines(args, sizes, fast, naive, estimated, accuracy, whole, load_star
     if estimated:
         lines += ["", "`*` not run: extrapolated from the two largest naive runs (power law per stage, exponent "
                   "at least 1)."]
+    for n in sizes:
+        if "stopped" in naive.get(n, {}):
+            lines += ["", f"Naive at {n:,}: the {naive[n]['stopped']} stage was stopped after {args.naive_timeout:,} s "
+                      "(shown as a lower bound, `>`); the stages after it did not run, so its total and ratio are "
+                      "lower bounds too."]
     lines += ["", "| sessions | triples | build (s) | peak RSS build, main / worker (MB) | peak RSS all stages (MB) | "
               "validation (s) | validation per 1,000 sessions (s) | slowest query (s) | SHACL results |",
               "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]

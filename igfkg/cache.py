@@ -5,10 +5,10 @@ learnt about each input, so the next build redoes only what changed.
   bytes (JSON, `SessionRecord.to_json()` plus the reader's notes), or the
   reason the page was rejected. A page whose bytes did not change is not
   read or parsed again.
-- `records/.../snapshot.pickle`: the last build's file index (size, mtime,
-  SHA-256 of each input) and records, in one file: a rebuild reads it
-  instead of thousands of entries, and hashes only the files whose size or
-  mtime changed.
+- `records/.../snapshot-*.pickle`: the last build's file index (size,
+  mtime, SHA-256 of each input) and records, in 17 files: a rebuild reads
+  them instead of thousands of entries (and rewrites only the parts that
+  changed), and hashes only the files whose size or mtime changed.
 - `blocks/`: each document's serialized graph (`.trig`, `.ttl`) and the rest
   of its block (`.pickle`), by a key over everything they depend on (the
   record, the entity keys the resolver gave its people and organizations,
@@ -49,9 +49,10 @@ class RecordSnapshot:
     files: dict[str, tuple[int, int, str]] = field(default_factory=dict)
     records: dict[str, tuple[Any, list[str]]] = field(default_factory=dict)
     changed: bool = False  # since it was loaded (so it needs saving)
+    loaded: dict[str, frozenset[str]] = field(default_factory=dict)  # bucket -> the digests read from it
 
-    def __getstate__(self) -> dict:
-        return {**vars(self), "changed": False}
+
+_BUCKETS = "0123456789abcdef"  # records are kept in 16 files by the first hex digit of their digest
 _PACKAGE = Path(__file__).resolve().parent
 # The code a cached record / block depends on (changing any of it invalidates the entries).
 RECORD_CODE = ("parse", "model.py", "names.py", "sources.py")
@@ -117,20 +118,39 @@ class BuildCache:
     def _record_path(self, raw_sha256: str) -> Path:
         return self.records_dir / raw_sha256[:2] / f"{raw_sha256}.json"
 
-    # -- the records of the last build, in one file (loading one file beats loading thousands)
+    # -- the records of the last build, in a few files (loading a few files beats loading thousands)
     def load_snapshot(self) -> RecordSnapshot:
         """The last build's file index and records (empty when there is none)."""
+        snapshot = RecordSnapshot()
         try:
-            with open(self.records_dir / "snapshot.pickle", "rb") as handle:
-                snapshot = pickle.load(handle)
-            return snapshot if isinstance(snapshot, RecordSnapshot) else RecordSnapshot()
+            with open(self.records_dir / "snapshot-index.pickle", "rb") as handle:
+                snapshot.saved_at, snapshot.files = pickle.load(handle)
+            for bucket in _BUCKETS:
+                try:
+                    with open(self.records_dir / f"snapshot-{bucket}.pickle", "rb") as handle:
+                        records = pickle.load(handle)
+                except FileNotFoundError:
+                    continue
+                snapshot.records.update(records)
+                snapshot.loaded[bucket] = frozenset(records)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
             return RecordSnapshot()
+        return snapshot
 
     def save_snapshot(self, snapshot: RecordSnapshot) -> None:
+        """Write the index, and the buckets of records whose contents changed."""
         self.records_dir.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(self.records_dir / "snapshot.pickle",
-                           pickle.dumps(snapshot, protocol=pickle.HIGHEST_PROTOCOL))
+        by_bucket: dict[str, dict[str, tuple[Any, list[str]]]] = {bucket: {} for bucket in _BUCKETS}
+        for digest, entry in snapshot.records.items():
+            by_bucket[digest[0]][digest] = entry
+        for bucket, records in by_bucket.items():
+            if snapshot.loaded.get(bucket) != frozenset(records) or not records:
+                _write(str(self.records_dir / f"snapshot-{bucket}.pickle"),
+                       pickle.dumps(records, protocol=pickle.HIGHEST_PROTOCOL))
+                snapshot.loaded[bucket] = frozenset(records)
+        # The index last: it names the records the buckets now hold.
+        _write(str(self.records_dir / "snapshot-index.pickle"),
+               pickle.dumps((snapshot.saved_at, snapshot.files), protocol=pickle.HIGHEST_PROTOCOL))
 
     # -- document blocks: the block (pickle, written and read by igfkg only) and its two texts
     def _block_base(self, key: str) -> str:

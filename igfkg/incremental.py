@@ -80,6 +80,10 @@ class BuildState:
     shared_key: str = ""
     shared_span: tuple[int, int] = (0, 0)  # the shared triples' Turtle in the last build's igf.ttl
     shared_typed: dict[str, int] = field(default_factory=dict)  # stats key -> shared nodes typed so
+    shared_count: int = 0  # distinct shared triples (documents' and the entities graph's)
+    shared_digest: int | None = None  # of the documents' shared lines (see `_update_digest`)
+    # Lines whose presence changed in this build: +1 appeared, -1 went (not kept between builds).
+    changed_lines: dict[bytes, int] = field(default_factory=dict)
     # The last build's output files, as (size, mtime_ns): their blocks are reused only if unchanged.
     outputs: dict[str, tuple[int, int]] = field(default_factory=dict)
     validation_key: str = ""
@@ -109,20 +113,34 @@ def _digest(*parts: object) -> str:
 def resolve_records(records: Sequence[SessionRecord], aliases: Aliases | None,
                     state: BuildState | None = None) -> tuple[Resolution, str, dict[tuple[str, str], str]]:
     """`resolve(records, aliases)`, or the last build's resolution when its
-    inputs (the names, spellings and organizations of every record, and the
-    aliases) are the same; the key of those inputs; each record's digest."""
+    inputs are the same: what the resolver reads of each page (names,
+    spellings, organizations, acronyms) and the aliases. A page whose text
+    changed elsewhere (a title, a takeaway) keeps its people: the resolution
+    is reused, with that page's new SHA-256 in its keys. Returns the
+    resolution, the key of its inputs and each record's digest."""
     known = state.features if state is not None else {}
     features = {}
     for r in records:
         record_id = (r.source, r.sha256)
+        # The resolver writes a page's hash into its evidence for spellings seen on one page.
+        variants = any(p.name_variants for p in r.participants)
         features[record_id] = known.get(record_id) or _digest(
             [(p.name, p.name_variants, p.affiliation) for p in r.participants],
             [u.organization for u in r.unnamed_participants], r.organizing_organizations,
-            sorted(r.organization_acronyms.items()))
-    key = _digest(sorted(features.items()), aliases)
-    if state is not None and state.resolution is not None and state.resolution_key == key:
-        return state.resolution, key, features
-    return resolve(list(records), aliases), key, features
+            sorted(r.organization_acronyms.items()), r.sha256 if variants else None)
+    key = _digest(sorted((source, digest) for (source, _), digest in features.items()), aliases)
+    if state is None or state.resolution is None or state.resolution_key != key:
+        return resolve(list(records), aliases), key, features
+    old_sha = {source: sha for source, sha in known}
+    renamed = {old_sha[source]: sha for source, sha in features if old_sha.get(source, sha) != sha}
+    resolution = state.resolution
+    if renamed:
+        resolution = replace(
+            resolution,
+            person_by_mention={(renamed.get(doc, doc), i): v for (doc, i), v in resolution.person_by_mention.items()},
+            organization_by_name={(renamed.get(doc, doc), name): v
+                                  for (doc, name), v in resolution.organization_by_name.items()})
+    return resolution, key, features
 
 
 def block_key(record: SessionRecord, resolution: Resolution, minter: IriMinter, cache: BuildCache,
@@ -201,6 +219,8 @@ def build_graph(records: Sequence[SessionRecord], resolution: Resolution, minter
         new.documents[key] = old.documents.get(key) if key not in by_key else _summary(by_key[key])
     new.shared += Counter()  # drop lines no document gives any more
     new.hints += Counter()
+    new.shared_digest = _update_digest(old, new)
+    new.changed_lines = {}
 
     # Entities graph: again only when the resolution changed (or its text is lost).
     new.entities_key = _digest(minter.base, sorted(resolution.persons.items()),
@@ -215,13 +235,14 @@ def build_graph(records: Sequence[SessionRecord], resolution: Resolution, minter
     entities = replace(new.entities, trig=entities_trig)
 
     # Shared triples: documents' shared lines and the entities graph, sorted once.
-    shared_lines = sorted(set(new.shared) | set(new.entities.shared))
-    new.shared_key = _digest(_set_digest(new.shared), new.entities_key)
+    new.shared_key = _digest(new.shared_digest, new.entities_key)
+    shared_lines = _SharedLines(new)
     shared_text = _slice(previous.get("igf.ttl"), old.shared_span) if old.shared_key == new.shared_key else None
     if shared_text is None:
-        shared_text, new.shared_typed = shared_turtle(shared_lines), _typed_lines(shared_lines)
+        shared_text, new.shared_typed = shared_turtle(shared_lines.get()), _typed_lines(shared_lines.get())
+        new.shared_count = len(shared_lines.get())
     else:
-        new.shared_typed = old.shared_typed
+        new.shared_typed, new.shared_count = old.shared_typed, old.shared_count
 
     mapped_at = time.perf_counter()
     report = None
@@ -233,7 +254,7 @@ def build_graph(records: Sequence[SessionRecord], resolution: Resolution, minter
 
     order = sorted(current, key=lambda key: new.documents[key].graph)
     outputs = _Outputs(order, old, new, entities, shared_text, cache, previous)
-    stats = _stats(new, order, shared_lines)
+    stats = _stats(new, order)
     if timings is not None:
         for stage, seconds in (("map", mapped_at - started), ("validate", validated_at - mapped_at),
                                ("serialize", time.perf_counter() - validated_at)):
@@ -250,7 +271,10 @@ def _apply(state: BuildState, block: DocumentBlock | None, sign: int) -> None:
     if block is None:
         return
     for line in block.shared:
-        state.shared[line] += sign
+        before = state.shared[line]
+        state.shared[line] = before + sign
+        if (before > 0) != (before + sign > 0):  # the line appeared in, or left, the set
+            state.changed_lines[line] = state.changed_lines.get(line, 0) + (1 if sign > 0 else -1)
     for line in block.hints:
         state.hints[line] += sign
 
@@ -261,11 +285,31 @@ def _summary(block: DocumentBlock) -> DocumentSummary:
     return DocumentSummary(block.graph, block.owned_triples, counts, text_lengths=block.text_lengths)
 
 
-def _set_digest(lines: Counter) -> str:
-    digest = hashlib.sha256()
-    for line in sorted(line for line, count in lines.items() if count > 0):
-        digest.update(line)
-    return digest.hexdigest()
+def _line_hash(line: bytes) -> int:
+    return int.from_bytes(hashlib.blake2b(line, digest_size=8).digest(), "big")
+
+
+def _update_digest(old: BuildState, new: BuildState) -> int:
+    """A digest of the set of the documents' shared lines, kept up to date line by
+    line (the sum of the lines' hashes), so an unchanged set costs no sorting."""
+    if old.shared_digest is None or not old.documents:
+        return sum(_line_hash(line) for line, count in new.shared.items() if count > 0) % (1 << 64)
+    digest = old.shared_digest
+    for line, change in new.changed_lines.items():
+        digest += change * _line_hash(line)
+    return digest % (1 << 64)
+
+
+class _SharedLines:
+    """The sorted shared lines (documents' and the entities graph's), made only when needed."""
+
+    def __init__(self, state: BuildState) -> None:
+        self.state, self.lines = state, None
+
+    def get(self) -> list[bytes]:
+        if self.lines is None:
+            self.lines = sorted(set(self.state.shared) | set(self.state.entities.shared))
+        return self.lines
 
 
 def _map_chunk(chunk: list[tuple[SessionRecord, str, bool]], resolution: Resolution, minter: IriMinter,
@@ -301,7 +345,7 @@ def _resolution_for(records: Sequence[SessionRecord], resolution: Resolution) ->
                       {k: v for k, v in resolution.organization_by_name.items() if k[0] in shas}, [], [])
 
 
-def _validate(records, keyed, old: BuildState, new: BuildState, entities: DocumentBlock, shared_lines: list[bytes],
+def _validate(records, keyed, old: BuildState, new: BuildState, entities: DocumentBlock, shared_lines: _SharedLines,
               cache: BuildCache, shapes: Graph, jobs: int,
               progress: Progress | None) -> tuple[ValidationReport, int]:
     checks = compile_shapes(shapes)
@@ -316,7 +360,7 @@ def _validate(records, keyed, old: BuildState, new: BuildState, entities: Docume
         new.shared_results = old.shared_results
     else:
         mentioning = _ShardSource(cache, [key for _, key, _ in keyed])
-        new.shared_results = validate_shared(shared_lines, hints, entities, mentioning, cache, shapes,
+        new.shared_results = validate_shared(shared_lines.get(), hints, entities, mentioning, cache, shapes,
                                              checks=checks)
     results = [r for summary in new.documents.values() for r in summary.results or []] + new.shared_results
     return report_from(results), len(todo)
@@ -425,12 +469,12 @@ def _typed_lines(shared_lines: list[bytes]) -> dict[str, int]:
     return counts
 
 
-def _stats(state: BuildState, order: list[str], shared_lines: list[bytes]) -> dict[str, int]:
+def _stats(state: BuildState, order: list[str]) -> dict[str, int]:
     """The counts `store.graph_stats` gives: owned nodes per document, shared ones from their type lines."""
     stats = dict(state.shared_typed)
     for key in order:
         for name, count in state.documents[key].owned_typed.items():
             stats[name] += count
-    stats["triples"] = sum(state.documents[key].owned_triples for key in order) + len(shared_lines)
+    stats["triples"] = sum(state.documents[key].owned_triples for key in order) + state.shared_count
     return {name: stats[name] for name in ("documents", "sessions", "persons", "organizations", "participations",
                                            "triples")}

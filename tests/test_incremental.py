@@ -77,6 +77,14 @@ def test_rebuild_after_changes_equals_build_from_scratch(corpus, tmp_path, monke
     pages = sorted(corpus.glob("*.txt"))
     text = pages[3].read_text(encoding="utf-8")
     pages[3].write_text(text.replace("Expected Outcomes", "Expected Outcomes of the session"), encoding="utf-8")
+    # A page whose people carry spellings seen on the page: the resolution is reused, re-keyed
+    # to the page's new hash (which its merge evidence names).
+    with_variants = next(r for r in first.records if any(p.name_variants for p in r.participants))
+    variant_page = Path(with_variants.source)
+    variant_page.write_text(variant_page.read_text(encoding="utf-8") + "\nHybrid Format: on site and online.\n",
+                            encoding="utf-8")
+    (corpus / "twin-a.txt").write_text(TWIN_A, encoding="utf-8")  # shared-part results change
+    (corpus / "twin-b.txt").write_text(TWIN_B, encoding="utf-8")
     pages[5].write_text(pages[5].read_text(encoding="utf-8").replace("Speaker 1: ", "Speaker 1: Dr. Zyxwv Qwerty, "),
                         encoding="utf-8")
     pages[8].unlink()
@@ -91,6 +99,7 @@ def test_rebuild_after_changes_equals_build_from_scratch(corpus, tmp_path, monke
         assert [o.status for o in again.outcomes] == [o.status for o in fresh.outcomes]
     pages[3].write_text(text, encoding="utf-8")
     (corpus / "extra.txt").unlink()
+    (corpus / "twin-b.txt").unlink()
     (corpus / "copy-of-10.txt").unlink()
     shutil.copy(pages[9], pages[8])
     restored = build([str(corpus)], cached / "out", jobs=2)
