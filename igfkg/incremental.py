@@ -203,20 +203,23 @@ def build_graph(records: Sequence[SessionRecord], resolution: Resolution, minter
         new.block_keys[record_id] = (new.resolution_key, minter.base, contested, key)
         keyed.append((record, key, contested))
     todo = [item for item in keyed if item[1] not in old.documents or not cache.has_document(item[1])]
-    mapped = _map_documents(todo, resolution, minter, cache, jobs, hint_predicates)
-    if progress:
-        progress("map", len(records), len(records))
     current = {key for _, key, _ in keyed}
     new.shared, new.hints = Counter(old.shared), Counter(old.hints)
     for key in set(old.documents) - current:  # documents that changed or went away
         _apply(new, cache.get_block(key), -1)
-    for block in mapped:
+    mapped = 0
+    # Blocks are folded in as they come, and dropped: memory holds summaries, not blocks.
+    for block in _map_documents(todo, resolution, minter, cache, jobs, hint_predicates):
         if block.key in old.documents:  # re-mapped because its text files were lost
             _apply(new, block, -1)
         _apply(new, block, +1)
-    by_key = {block.key: block for block in mapped}
+        new.documents[block.key] = _summary(block)
+        mapped += 1
+        if progress:
+            progress("map", mapped, len(todo))
     for key in current:
-        new.documents[key] = old.documents.get(key) if key not in by_key else _summary(by_key[key])
+        if key not in new.documents:
+            new.documents[key] = old.documents[key]
     new.shared += Counter()  # drop lines no document gives any more
     new.hints += Counter()
     new.shared_digest = _update_digest(old, new)
@@ -259,12 +262,12 @@ def build_graph(records: Sequence[SessionRecord], resolution: Resolution, minter
         for stage, seconds in (("map", mapped_at - started), ("validate", validated_at - mapped_at),
                                ("serialize", time.perf_counter() - validated_at)):
             timings[stage] = timings.get(stage, 0.0) + seconds
-    unchanged = (not mapped and current == set(old.documents) and len(previous) == 2
+    unchanged = (mapped == 0 and current == set(old.documents) and len(previous) == 2
                  and old.entities_key == new.entities_key and old.shared_key == new.shared_key
                  and (not validate or old.validation_key == new.validation_key))
     if unchanged:  # the spans stay those of the files already there
         new.entities_span, new.shared_span, new.outputs = old.entities_span, old.shared_span, old.outputs
-    return GraphBuild(outputs.trig, outputs.turtle, stats, report, len(mapped), validated, unchanged), new
+    return GraphBuild(outputs.trig, outputs.turtle, stats, report, mapped, validated, unchanged), new
 
 
 def _apply(state: BuildState, block: DocumentBlock | None, sign: int) -> None:
@@ -325,17 +328,19 @@ def _map_chunk(chunk: list[tuple[SessionRecord, str, bool]], resolution: Resolut
 
 
 def _map_documents(items, resolution: Resolution, minter: IriMinter, cache: BuildCache, jobs: int,
-                   hint_predicates: frozenset[str]) -> list[DocumentBlock]:
+                   hint_predicates: frozenset[str]) -> Iterator[DocumentBlock]:
+    """The blocks of `items` (written to the cache), in order, as they are made."""
     if jobs <= 1 or len(items) < 64:
-        return _map_chunk(items, resolution, minter, cache, hint_predicates)
+        yield from _map_chunk(items, resolution, minter, cache, hint_predicates)
+        return
     size = max(16, min(256, len(items) // (jobs * 8)))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
-    # Each worker gets only its documents' entity keys, not the whole resolution.
-    parts = [_resolution_for([record for record, _, _ in chunk], resolution) for chunk in chunks]
     with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
-        results = pool.map(_map_chunk, chunks, parts, [minter] * len(chunks), [cache] * len(chunks),
-                           [hint_predicates] * len(chunks))
-        return [block for chunk_blocks in results for block in chunk_blocks]
+        # Each worker gets only its documents' entity keys, not the whole resolution.
+        results = pool.map(_map_chunk, chunks, (_resolution_for([r for r, _, _ in c], resolution) for c in chunks),
+                           [minter] * len(chunks), [cache] * len(chunks), [hint_predicates] * len(chunks))
+        for chunk_blocks in results:
+            yield from chunk_blocks
 
 
 def _resolution_for(records: Sequence[SessionRecord], resolution: Resolution) -> Resolution:
@@ -349,11 +354,10 @@ def _validate(records, keyed, old: BuildState, new: BuildState, entities: Docume
               cache: BuildCache, shapes: Graph, jobs: int,
               progress: Progress | None) -> tuple[ValidationReport, int]:
     checks = compile_shapes(shapes)
-    todo = [cache.get_block(key) for _, key, _ in keyed if new.documents[key].results is None]
-    todo = [block for block in todo if block is not None]
-    for block, found in zip(todo, validate_documents(todo, cache, shapes, jobs=jobs, progress=progress,
-                                                     checks=checks)):
-        new.documents[block.key].results = found
+    todo = [key for _, key, _ in keyed if new.documents[key].results is None]
+    for key, found in zip(todo, validate_documents(todo, cache, shapes, jobs=jobs, progress=progress,
+                                                   checks=checks)):
+        new.documents[key].results = found
     hints = sorted(line for line, count in new.hints.items() if count > 0)
     new.validation_key = _digest(new.shared_key, hints)
     if old.validation_key == new.validation_key:

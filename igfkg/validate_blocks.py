@@ -64,9 +64,10 @@ def _load(store: Store, trig_blocks: Iterable[bytes]) -> None:
     store.bulk_load(input=prefix_header() + b"".join(trig_blocks), format=RdfFormat.TRIG)
 
 
-def _validate_shard(job: tuple[BuildCache, list[str], list[tuple[str, ...]]]) -> list[list[ValidationResult]]:
+def _validate_shard(job: tuple[BuildCache, list[str]]) -> list[list[ValidationResult]]:
     """Validate some documents together; each one's results about the nodes it owns."""
-    cache, keys, owned = job
+    cache, keys = job
+    owned = [_block(cache, key).owned for key in keys]
     shapes, checks = _WORKER_CONTEXT["shapes"], _WORKER_CONTEXT["checks"]
     store = Store()
     _load(store, [_trig(cache, key) for key in keys])
@@ -79,6 +80,13 @@ def _validate_shard(job: tuple[BuildCache, list[str], list[tuple[str, ...]]]) ->
     return per_document
 
 
+def _block(cache: BuildCache, key: str) -> DocumentBlock:
+    block = cache.get_block(key)
+    if block is None:
+        raise RuntimeError(f"build cache entry {key} vanished during the build")
+    return block
+
+
 def _trig(cache: BuildCache, key: str) -> bytes:
     text = cache.get_text(key, "trig")
     if text is None:
@@ -86,14 +94,14 @@ def _trig(cache: BuildCache, key: str) -> bytes:
     return text
 
 
-def validate_documents(blocks: Sequence[DocumentBlock], cache: BuildCache, shapes: Graph, *, jobs: int = 1,
+def validate_documents(keys: Sequence[str], cache: BuildCache, shapes: Graph, *, jobs: int = 1,
                        progress: Callable[[str, int, int], None] | None = None,
                        checks: list[CompiledCheck] | None = None) -> list[list[ValidationResult]]:
-    """The results about the nodes each document owns, in the order of `blocks`
-    (whose TriG is read from `cache`)."""
+    """The results about the nodes each document owns, in the order of `keys`
+    (the documents' blocks, read from `cache` by the worker processes)."""
     checks = checks if checks is not None else compile_shapes(shapes)
-    shards = [blocks[i:i + SHARD_DOCUMENTS] for i in range(0, len(blocks), SHARD_DOCUMENTS)]
-    jobs_list = [(cache, [b.key for b in shard], [b.owned for b in shard]) for shard in shards]
+    jobs_list = [(cache, list(keys[i:i + SHARD_DOCUMENTS])) for i in range(0, len(keys), SHARD_DOCUMENTS)]
+    shards = jobs_list
     results: list[list[ValidationResult]] = []
     if jobs > 1 and len(shards) > 1:
         with ProcessPoolExecutor(min(jobs, len(shards)), mp_context=get_context("fork"),
