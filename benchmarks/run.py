@@ -457,6 +457,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="Check rebuilds against builds from scratch up to this many sessions.")
     parser.add_argument("--accuracy-pages", type=int, default=1000)
     parser.add_argument("--no-append", action="store_true", help="Do not write benchmarks/RESULTS.md.")
+    parser.add_argument("--from-json", type=Path,
+                        help="Print (and append) the tables of an earlier run's WORK/last-run.json; run nothing.")
     parser.add_argument("--child", choices=["fast", "naive"], help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -465,6 +467,24 @@ def main(argv: list[str] | None = None) -> int:
         row = child_fast(args.corpus, work, args.jobs, args.verify_max) if args.child == "fast" \
             else child_naive(args.corpus, args.naive_timeout)
         print(json.dumps(row))
+        return 0
+    if args.from_json:
+        saved = json.loads(args.from_json.read_text())
+        fast = {int(n): row for n, row in saved["fast"].items()}
+        naive = {int(n): row for n, row in saved["naive"].items()}
+        for key, value in saved.get("args", {}).items():
+            setattr(args, key, value)
+        sizes = sorted(fast)
+        # Measured naive runs report their peak memory; extrapolated ones do not.
+        estimated = set(saved.get("estimated", [n for n, row in naive.items() if "peak" not in row]))
+        accuracy, whole = saved.get("accuracy"), saved.get("whole", 0.0)
+        if accuracy is None and args.accuracy_pages:
+            accuracy, whole = parser_accuracy(args.accuracy_pages, args.seed)
+        lines = report_lines(args, sizes, fast, naive, estimated, accuracy or {}, whole,
+                             *saved.get("load", (os.getloadavg()[0],) * 2))
+        print("\n".join(lines))
+        if not args.no_append:
+            append_results(lines)
         return 0
     sizes = sorted(args.sessions)
     args.work.mkdir(parents=True, exist_ok=True)
@@ -486,9 +506,14 @@ def main(argv: list[str] | None = None) -> int:
             naive[n] = {"stages": stages}
             estimated.add(n)
     accuracy, whole = parser_accuracy(args.accuracy_pages, args.seed) if args.accuracy_pages else ({}, 0.0)
-    lines = report_lines(args, sizes, fast, naive, estimated, accuracy, whole, load_start, os.getloadavg()[0])
+    load_end = os.getloadavg()[0]
+    lines = report_lines(args, sizes, fast, naive, estimated, accuracy, whole, load_start, load_end)
     print("\n".join(lines))
-    (args.work / "last-run.json").write_text(json.dumps({"fast": fast, "naive": naive}, indent=1))
+    saved = {"fast": fast, "naive": naive, "estimated": sorted(estimated), "accuracy": accuracy, "whole": whole,
+             "load": [load_start, load_end],
+             "args": {"seed": args.seed, "jobs": args.jobs, "naive_timeout": args.naive_timeout,
+                      "accuracy_pages": args.accuracy_pages}}
+    (args.work / "last-run.json").write_text(json.dumps(saved, indent=1))
     if not args.no_append:
         append_results(lines)
     return 0
