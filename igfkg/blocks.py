@@ -22,7 +22,6 @@ the files from the cached blocks of all the others.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 import pyoxigraph
@@ -66,9 +65,8 @@ class DocumentBlock:
         return replace(self, trig=b"", turtle=b"", text_lengths=(len(self.trig), len(self.turtle)))
 
 
-def prefix_header(syntax: str = "turtle") -> bytes:
-    """The `@prefix` lines every output starts with, in name order."""
-    del syntax  # the same header serves Turtle and TriG
+def prefix_header() -> bytes:
+    """The `@prefix` lines every output (Turtle and TriG alike) starts with, in name order."""
     return "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in sorted(_PREFIX_MAP.items())).encode()
 
 
@@ -78,11 +76,6 @@ def _without_prefixes(data: bytes) -> bytes:
     while data.startswith(b"@prefix ", position):
         position = data.index(b"\n", position) + 1
     return data[position:]
-
-
-def canonical_quads(quads: Iterable[Quad]) -> list[Quad]:
-    """Quads deduplicated and ordered by their N-Quads form."""
-    return [quad for _, quad in _canonical(list(quads))]
 
 
 def _canonical(quads: list[Quad]) -> list[tuple[bytes, Quad]]:
@@ -164,14 +157,6 @@ def entities_block(resolution: Resolution, minter: IriMinter) -> DocumentBlock:
     return DocumentBlock(minter.entities_graph().value, "", trig, b"", 0, shared, ())
 
 
-def merge_shared(blocks: Iterable[DocumentBlock]) -> list[bytes]:
-    """The shared triples of all blocks, deduplicated, as sorted N-Triples lines."""
-    lines: set[bytes] = set()
-    for block in blocks:
-        lines.update(block.shared)
-    return sorted(lines)
-
-
 def shared_turtle(lines: list[bytes]) -> bytes:
     """Turtle of the shared triples (already sorted N-Triples lines)."""
     if not lines:
@@ -180,14 +165,3 @@ def shared_turtle(lines: list[bytes]) -> bytes:
     return _without_prefixes(pyoxigraph.serialize(triples, format=RdfFormat.TURTLE, prefixes=_PREFIX_MAP))
 
 
-def block_stats(blocks: Iterable[DocumentBlock], shared_lines: list[bytes]) -> dict[str, int]:
-    """The counts `store.graph_stats` gives for the graph these blocks make."""
-    typed: dict[str, set[str]] = {key: set() for key in STATS_CLASSES.values()}
-    owned = 0
-    for block in blocks:
-        owned += block.owned_triples
-        for key, nodes in block.typed.items():
-            typed[key].update(nodes)
-    stats = {key: len(typed[key]) for key in ("documents", "sessions", "persons", "organizations", "participations")}
-    stats["triples"] = owned + len(shared_lines)
-    return stats

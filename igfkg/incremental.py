@@ -226,8 +226,9 @@ def build_graph(records: Sequence[SessionRecord], resolution: Resolution, minter
     new.changed_lines = {}
 
     # Entities graph: again only when the resolution changed (or its text is lost).
-    new.entities_key = _digest(minter.base, sorted(resolution.persons.items()),
-                               sorted(resolution.organizations.items()))
+    # The resolution key stands for the people and organizations it yields (it is deterministic).
+    new.entities_key = _digest(minter.base, resolution_key) if resolution_key else \
+        _digest(minter.base, sorted(resolution.persons.items()), sorted(resolution.organizations.items()))
     entities_trig = _slice(previous.get("igf.trig"), old.entities_span) \
         if old.entities_key == new.entities_key and old.entities else None
     if entities_trig is None:
@@ -251,8 +252,7 @@ def build_graph(records: Sequence[SessionRecord], resolution: Resolution, minter
     report = None
     validated = 0
     if validate:
-        report, validated = _validate(records, keyed, old, new, entities, shared_lines, cache, shapes, jobs,
-                                      progress)
+        report, validated = _validate(keyed, old, new, entities, shared_lines, cache, shapes, jobs, progress)
     validated_at = time.perf_counter()
 
     order = sorted(current, key=lambda key: new.documents[key].graph)
@@ -350,7 +350,7 @@ def _resolution_for(records: Sequence[SessionRecord], resolution: Resolution) ->
                       {k: v for k, v in resolution.organization_by_name.items() if k[0] in shas}, [], [])
 
 
-def _validate(records, keyed, old: BuildState, new: BuildState, entities: DocumentBlock, shared_lines: _SharedLines,
+def _validate(keyed, old: BuildState, new: BuildState, entities: DocumentBlock, shared_lines: _SharedLines,
               cache: BuildCache, shapes: Graph, jobs: int,
               progress: Progress | None) -> tuple[ValidationReport, int]:
     checks = compile_shapes(shapes)
