@@ -76,8 +76,10 @@ def main() -> None:
 @click.option("--glob", help="File pattern when walking folders (default: *.txt, *.html, *.htm).")
 @click.option("--strict", is_flag=True, help="Treat parser warnings as failures.")
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
+@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per CPU).")
+@click.option("--no-cache", is_flag=True, help="Build from scratch, ignoring and not updating .igfkg-cache/.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def build(paths, out_dir, base, aliases, glob, strict, no_validate, fmt) -> None:
+def build(paths, out_dir, base, aliases, glob, strict, no_validate, jobs, no_cache, fmt) -> None:
     """Parse, resolve, map and validate PATHS (default data/) into OUT/igf.ttl and OUT/igf.trig.
 
     PATHS are files, folders (walked recursively) or "-" for standard input.
@@ -97,7 +99,8 @@ def build(paths, out_dir, base, aliases, glob, strict, no_validate, fmt) -> None
     try:
         with signals_interrupt():  # SIGTERM/SIGHUP clean up like Ctrl-C
             result = run_build(list(paths) or None, out_dir, base=base, aliases=alias_rules, glob=glob,
-                               strict=strict, validate=not no_validate, progress=progress)
+                               strict=strict, validate=not no_validate, progress=progress, jobs=jobs,
+                               use_cache=not no_cache)
     except (ValueError, OutputError) as error:  # a malformed alias file beside the corpus; an unwritable out/
         raise click.ClickException(str(error)) from error
     except KeyboardInterrupt as interrupt:
