@@ -152,3 +152,20 @@ def test_files_hold_the_mapped_facts_and_stats_match_the_store(corpus, tmp_path)
     assert {(q.subject, q.predicate, q.object) for q in union} == {(q.subject, q.predicate, q.object)
                                                                    for q in expected}
     assert result.stats == graph_stats(written)
+
+
+def test_cli_jobs_and_no_cache(corpus, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from igfkg.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    plain = runner.invoke(main, ["build", str(corpus), "--out", "plain", "--no-cache", "--jobs", "1"])
+    assert plain.exit_code == 0, plain.output
+    assert not (tmp_path / ".igfkg-cache").exists()
+    cached = runner.invoke(main, ["build", str(corpus), "--out", "cached", "--jobs", "2"])
+    assert cached.exit_code == 0, cached.output
+    assert (tmp_path / ".igfkg-cache").is_dir()
+    assert outputs(tmp_path / "plain") == outputs(tmp_path / "cached")
+    assert runner.invoke(main, ["build", str(corpus), "--jobs", "0"]).exit_code != 0
