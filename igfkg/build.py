@@ -365,7 +365,7 @@ def build(paths: Iterable[str] | None = None, out_dir: str | Path = "out", *, ba
             records = reject_warned(records, outcomes)
         records = _unique_records(records, outcomes)
         state = load_state(cache) if use_cache else None
-        resolution, resolution_key, features = resolve_records(records, aliases, state)
+        resolution, resolution_key, features = resolve_records(records, aliases, state, cache.records_dir.name)
         timer.lap("resolve")
         if not records:
             return BuildResult(outcomes, records, resolution, _EMPTY_STATS.copy(), None, [], strict)

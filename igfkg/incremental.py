@@ -110,14 +110,15 @@ def _digest(*parts: object) -> str:
     return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
 
 
-def resolve_records(records: Sequence[SessionRecord], aliases: Aliases | None,
-                    state: BuildState | None = None) -> tuple[Resolution, str, dict[tuple[str, str], str]]:
+def resolve_records(records: Sequence[SessionRecord], aliases: Aliases | None, state: BuildState | None = None,
+                    code: str = "") -> tuple[Resolution, str, dict[tuple[str, str], str]]:
     """`resolve(records, aliases)`, or the last build's resolution when its
     inputs are the same: what the resolver reads of each page (names,
     spellings, organizations, acronyms) and the aliases. A page whose text
     changed elsewhere (a title, a takeaway) keeps its people: the resolution
     is reused, with that page's new SHA-256 in its keys. Returns the
-    resolution, the key of its inputs and each record's digest."""
+    resolution, the key of its inputs (and of `code`, the fingerprint of the
+    parsing code the resolver also uses) and each record's digest."""
     known = state.features if state is not None else {}
     features = {}
     for r in records:
@@ -128,7 +129,7 @@ def resolve_records(records: Sequence[SessionRecord], aliases: Aliases | None,
             [(p.name, p.name_variants, p.affiliation) for p in r.participants],
             [u.organization for u in r.unnamed_participants], r.organizing_organizations,
             sorted(r.organization_acronyms.items()), r.sha256 if variants else None)
-    key = _digest(sorted((source, digest) for (source, _), digest in features.items()), aliases)
+    key = _digest(sorted((source, digest) for (source, _), digest in features.items()), aliases, code)
     if state is None or state.resolution is None or state.resolution_key != key:
         return resolve(list(records), aliases), key, features
     old_sha = {source: sha for source, sha in known}
