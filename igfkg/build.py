@@ -268,7 +268,7 @@ def _parse_documents(items: list[tuple[str, str | None]], jobs: int,
         return
     size = max(16, min(256, len(items) // (jobs * 8)))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
-    with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=get_context("forkserver")) as pool:
         for results in pool.map(_parse_chunk, chunks, [cache] * len(chunks)):
             yield from results
 
@@ -340,7 +340,7 @@ def build(paths: Iterable[str] | None = None, out_dir: str | Path = "out", *, ba
           timings: dict[str, float] | None = None) -> BuildResult:
     """Build the knowledge graph of the pages under `paths` into `out_dir`.
 
-    Pages are parsed and mapped in `jobs` processes (default: one per CPU).
+    Pages are parsed and mapped in `jobs` processes (default 1: in this process).
     The build cache (`cache_dir`, default `.igfkg-cache` beside `out_dir`;
     see igfkg.cache and igfkg.incremental) keeps each page's record and each
     document's graph and validation results, so a rebuild redoes only what
@@ -353,7 +353,7 @@ def build(paths: Iterable[str] | None = None, out_dir: str | Path = "out", *, ba
     (43, True)
     """
     paths = list(paths or default_paths())
-    jobs = jobs or os.cpu_count() or 1
+    jobs = jobs or 1  # worker processes only when asked for (--jobs)
     if aliases is None:
         aliases = find_aliases(paths)
     with _gc_paused(), _build_cache(out_dir, cache_dir, use_cache) as cache:

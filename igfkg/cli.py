@@ -76,7 +76,7 @@ def main() -> None:
 @click.option("--glob", help="File pattern when walking folders (default: *.txt, *.html, *.htm).")
 @click.option("--strict", is_flag=True, help="Treat parser warnings as failures.")
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
-@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes (default: one per CPU).")
+@click.option("--jobs", type=click.IntRange(min=1), help="Worker processes for parsing, mapping and validation (default 1).")
 @click.option("--no-cache", is_flag=True, help="Build from scratch, ignoring and not updating .igfkg-cache/.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def build(paths, out_dir, base, aliases, glob, strict, no_validate, jobs, no_cache, fmt) -> None:

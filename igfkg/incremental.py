@@ -336,7 +336,7 @@ def _map_documents(items, resolution: Resolution, minter: IriMinter, cache: Buil
         return
     size = max(16, min(256, len(items) // (jobs * 8)))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
-    with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=get_context("forkserver")) as pool:
         # Each worker gets only its documents' entity keys, not the whole resolution.
         results = pool.map(_map_chunk, chunks, (_resolution_for([r for r, _, _ in c], resolution) for c in chunks),
                            [minter] * len(chunks), [cache] * len(chunks), [hint_predicates] * len(chunks))

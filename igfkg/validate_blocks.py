@@ -104,7 +104,7 @@ def validate_documents(keys: Sequence[str], cache: BuildCache, shapes: Graph, *,
     shards = jobs_list
     results: list[list[ValidationResult]] = []
     if jobs > 1 and len(shards) > 1:
-        with ProcessPoolExecutor(min(jobs, len(shards)), mp_context=get_context("fork"),
+        with ProcessPoolExecutor(min(jobs, len(shards)), mp_context=get_context("forkserver"),
                                  initializer=_init_worker, initargs=(shapes, checks)) as pool:
             for done, shard_results in enumerate(pool.map(_validate_shard, jobs_list), 1):
                 results.extend(shard_results)
