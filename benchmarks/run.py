@@ -398,6 +398,9 @@ def report_lines(args, sizes, fast, naive, estimated, accuracy, whole, load_star
         lines += ["", "`*` not run: extrapolated from the two largest naive runs (power law per stage, exponent "
                   "at least 1)."]
     for n in sizes:
+        if "reused" in naive.get(n, {}):
+            lines += ["", f"Naive at {n:,}: times of an earlier run of this benchmark on the same corpus "
+                      f"({naive[n]['reused']}), not run again."]
         if "stopped" in naive.get(n, {}):
             lines += ["", f"Naive at {n:,}: the {naive[n]['stopped']} stage was stopped after {args.naive_timeout:,} s "
                       "(shown as a lower bound, `>`); the stages after it did not run, so its total and ratio are "
@@ -457,6 +460,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="Check rebuilds against builds from scratch up to this many sessions.")
     parser.add_argument("--accuracy-pages", type=int, default=1000)
     parser.add_argument("--no-append", action="store_true", help="Do not write benchmarks/RESULTS.md.")
+    parser.add_argument("--naive-from", type=Path,
+                        help="Take the naive pipeline's times from an earlier run's last-run.json (same sizes and "
+                             "seed) instead of running it again; the tables say so.")
     parser.add_argument("--from-json", type=Path,
                         help="Print (and append) the tables of an earlier run's WORK/last-run.json; run nothing.")
     parser.add_argument("--child", choices=["fast", "naive"], help=argparse.SUPPRESS)
@@ -490,12 +496,18 @@ def main(argv: list[str] | None = None) -> int:
     args.work.mkdir(parents=True, exist_ok=True)
     load_start = os.getloadavg()[0]
     fast, naive = {}, {}
+    earlier = {}
+    if args.naive_from:
+        earlier = {int(n): row for n, row in json.loads(args.naive_from.read_text())["naive"].items()
+                   if "peak" in row}  # measured runs only
     for n in sizes:
         corpus = corpus_for(n, args.seed, args.work)
         work = args.work / f"run-{n}"
         print(f"{n:,} sessions", file=sys.stderr, flush=True)
         fast[n] = run_child("fast", corpus, work, args)
-        if n <= args.naive_max:
+        if n in earlier:
+            naive[n] = {**earlier[n], "reused": str(args.naive_from)}
+        elif n <= args.naive_max:
             naive[n] = run_child("naive", corpus, work, args)
     estimated = set()
     measured = [n for n in sizes if n in naive]
