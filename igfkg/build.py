@@ -13,10 +13,8 @@ import os
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from multiprocessing import get_context
 from pathlib import Path
 
 from igfkg.cache import BuildCache, RecordSnapshot, default_cache_dir
@@ -29,6 +27,7 @@ from igfkg.resolve import Aliases, Resolution
 from igfkg.sources import DEFAULT_SUFFIXES, STDIN_PATH, SourceError, iter_source_paths, read_source
 from igfkg.validate import ValidationReport, load_shapes
 from igfkg.vocab import DEFAULT_BASE
+from igfkg.workers import worker_pool
 
 Progress = Callable[[str, int, int], None]
 Parser = Callable[[str, str], SessionRecord]
@@ -268,7 +267,7 @@ def _parse_documents(items: list[tuple[str, str | None]], jobs: int,
         return
     size = max(16, min(256, len(items) // (jobs * 8)))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
-    with ProcessPoolExecutor(jobs, mp_context=get_context("forkserver")) as pool:
+    with worker_pool(jobs) as pool:
         for results in pool.map(_parse_chunk, chunks, [cache] * len(chunks)):
             yield from results
 
@@ -444,7 +443,9 @@ class _build_cache:
     written to disk either way, to keep memory bounded) removed at the end."""
 
     def __init__(self, out_dir: str | Path, cache_dir: str | Path | None, use_cache: bool) -> None:
-        self.temp = None if use_cache else tempfile.TemporaryDirectory(prefix="igfkg-build-")
+        # A failure to remove it must not hide why the build stopped.
+        self.temp = None if use_cache else tempfile.TemporaryDirectory(prefix="igfkg-build-",
+                                                                       ignore_cleanup_errors=True)
         root = self.temp.name if self.temp else (cache_dir or default_cache_dir(out_dir))
         self.cache = BuildCache(root, shapes_text=_shapes_text())
 

@@ -484,12 +484,12 @@ def progress_at(stage: str, percent: int):
     return reached
 
 
-def build_and_kill(folder: Path, corpus: Path, kill: int, point) -> tuple[int, bool]:
-    """Run `igfkg build` with its progress bars on a terminal (a pty) and send
-    `kill` to its process group as soon as the bars reach `point`.
-    Returns the exit code and whether the build was still running then."""
+def build_and_kill(folder: Path, corpus: Path, kill: int, point, *options: str) -> tuple[int, bool]:
+    """Run `igfkg build` (with `options`) with its progress bars on a terminal
+    (a pty) and send `kill` to its process group as soon as the bars reach
+    `point`. Returns the exit code and whether the build was still running then."""
     master, worker_side = pty.openpty()
-    build = subprocess.Popen([*_BUILD, str(corpus)], cwd=folder, stdout=subprocess.DEVNULL, stderr=worker_side,
+    build = subprocess.Popen([*_BUILD, *options, str(corpus)], cwd=folder, stdout=subprocess.DEVNULL, stderr=worker_side,
                              start_new_session=True, preexec_fn=_default_sigint, env={**os.environ, "TERM": "xterm"})
     os.close(worker_side)
     shown, killed = "", False
@@ -509,7 +509,20 @@ def build_and_kill(folder: Path, corpus: Path, kill: int, point) -> tuple[int, b
     finally:
         os.close(master)
         build.wait(300)
+    assert process_group_ends(build.pid), "worker processes outlived the build"
     return build.returncode, killed
+
+
+def process_group_ends(group: int, seconds: float = 60) -> bool:
+    """Whether every process of the group has exited within `seconds`."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(group, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def assert_one_whole_build(out: Path, before: dict[str, bytes], full: dict[str, bytes]) -> str:
@@ -541,6 +554,21 @@ def test_ctrl_c_mid_build_keeps_the_previous_output(tmp_path, varied_corpus, ful
     assert assert_one_whole_build(tmp_path / "out", previous, full_build) == "before"
     stats = subprocess.run([*_BUILD[:-1], "stats", "--format", "json"], cwd=tmp_path, capture_output=True, text=True)
     assert json.loads(stats.stdout)["sessions"] == 5  # still the seeds' build
+
+
+@pytest.mark.parametrize("kill", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+@pytest.mark.parametrize("point", [progress_at("parse", 30), progress_at("map", 30)], ids=lambda p: p.__name__)
+def test_an_interrupted_parallel_build_exits_130_and_leaves_no_worker_behind(tmp_path, varied_corpus, kill, point):
+    """With --jobs 2 the signal reaches the workers too (the whole process
+    group): they leave it to the build, which stops, exits 130 and keeps the
+    previous output, instead of reporting a broken pool or finishing."""
+    previous = previous_build(tmp_path)
+
+    code, killed = build_and_kill(tmp_path, varied_corpus, kill, point, "--jobs", "2", "--no-cache")
+
+    assert killed and code == 130
+    assert output_files(tmp_path / "out") == previous
+    assert not list((tmp_path / "out").glob(".*.tmp"))
 
 
 # From mid-parse to the moment before the files are written (the stages
