@@ -28,9 +28,7 @@ import pickle
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from multiprocessing import get_context
 
 from rdflib import Graph
 
@@ -43,6 +41,7 @@ from igfkg.resolve import Aliases, Resolution, resolve
 from igfkg.validate import ValidationReport, ValidationResult, compile_shapes
 from igfkg.validate_blocks import report_from, target_predicates, validate_documents, validate_shared
 from igfkg.vocab import RDF
+from igfkg.workers import worker_pool
 
 Progress = Callable[[str, int, int], None]
 _TYPE_LINE = {f" <{RDF.type}> <{cls}> .\n".encode(): key for cls, key in STATS_CLASSES.items()}
@@ -114,7 +113,7 @@ def resolve_records(records: Sequence[SessionRecord], aliases: Aliases | None, s
                     code: str = "") -> tuple[Resolution, str, dict[tuple[str, str], str]]:
     """`resolve(records, aliases)`, or the last build's resolution when its
     inputs are the same: what the resolver reads of each page (names,
-    spellings, organizations, acronyms) and the aliases. A page whose text
+    spellings, organizations, acronyms, themes) and the aliases. A page whose text
     changed elsewhere (a title, a takeaway) keeps its people: the resolution
     is reused, with that page's new SHA-256 in its keys. Returns the
     resolution, the key of its inputs (and of `code`, the fingerprint of the
@@ -128,7 +127,7 @@ def resolve_records(records: Sequence[SessionRecord], aliases: Aliases | None, s
         features[record_id] = known.get(record_id) or _digest(
             [(p.name, p.name_variants, p.affiliation) for p in r.participants],
             [u.organization for u in r.unnamed_participants], r.organizing_organizations,
-            sorted(r.organization_acronyms.items()), r.sha256 if variants else None)
+            sorted(r.organization_acronyms.items()), r.themes, r.sha256 if variants else None)
     key = _digest(sorted((source, digest) for (source, _), digest in features.items()), aliases, code)
     if state is None or state.resolution is None or state.resolution_key != key:
         return resolve(list(records), aliases), key, features
@@ -229,7 +228,8 @@ def build_graph(records: Sequence[SessionRecord], resolution: Resolution, minter
     # Entities graph: again only when the resolution changed (or its text is lost).
     # The resolution key stands for the people and organizations it yields (it is deterministic).
     new.entities_key = _digest(minter.base, resolution_key) if resolution_key else \
-        _digest(minter.base, sorted(resolution.persons.items()), sorted(resolution.organizations.items()))
+        _digest(minter.base, sorted(resolution.persons.items()), sorted(resolution.organizations.items()),
+                sorted(resolution.theme_labels.items()))
     entities_trig = _slice(previous.get("igf.trig"), old.entities_span) \
         if old.entities_key == new.entities_key and old.entities else None
     if entities_trig is None:
@@ -336,19 +336,39 @@ def _map_documents(items, resolution: Resolution, minter: IriMinter, cache: Buil
         return
     size = max(16, min(256, len(items) // (jobs * 8)))
     chunks = [items[i:i + size] for i in range(0, len(items), size)]
-    with ProcessPoolExecutor(jobs, mp_context=get_context("forkserver")) as pool:
+    by_document = _resolution_by_document(resolution)
+    with worker_pool(jobs) as pool:
         # Each worker gets only its documents' entity keys, not the whole resolution.
-        results = pool.map(_map_chunk, chunks, (_resolution_for([r for r, _, _ in c], resolution) for c in chunks),
-                           [minter] * len(chunks), [cache] * len(chunks), [hint_predicates] * len(chunks))
+        parts = (_resolution_for([record for record, _, _ in chunk], by_document) for chunk in chunks)
+        results = pool.map(_map_chunk, chunks, parts, [minter] * len(chunks), [cache] * len(chunks),
+                           [hint_predicates] * len(chunks))
         for chunk_blocks in results:
             yield from chunk_blocks
 
 
-def _resolution_for(records: Sequence[SessionRecord], resolution: Resolution) -> Resolution:
+_Keys = tuple[dict[tuple[str, int], str], dict[tuple[str, str], str]]
+
+
+def _resolution_by_document(resolution: Resolution) -> dict[str, _Keys]:
+    """The resolution's mention keys grouped by document (one pass, so that
+    cutting it into chunks costs the corpus once, not once per chunk)."""
+    by_document: dict[str, _Keys] = {}
+    for mention, key in resolution.person_by_mention.items():
+        by_document.setdefault(mention[0], ({}, {}))[0][mention] = key
+    for name, key in resolution.organization_by_name.items():
+        by_document.setdefault(name[0], ({}, {}))[1][name] = key
+    return by_document
+
+
+def _resolution_for(records: Sequence[SessionRecord], by_document: dict[str, _Keys]) -> Resolution:
     """The part of a resolution that mapping these records reads."""
-    shas = {record.sha256 for record in records}
-    return Resolution({}, {}, {k: v for k, v in resolution.person_by_mention.items() if k[0] in shas},
-                      {k: v for k, v in resolution.organization_by_name.items() if k[0] in shas}, [], [])
+    persons: dict[tuple[str, int], str] = {}
+    organizations: dict[tuple[str, str], str] = {}
+    for record in records:
+        found = by_document.get(record.sha256, ({}, {}))
+        persons.update(found[0])
+        organizations.update(found[1])
+    return Resolution({}, {}, persons, organizations, [], [])
 
 
 def _validate(keyed, old: BuildState, new: BuildState, entities: DocumentBlock, shared_lines: _SharedLines,

@@ -28,24 +28,23 @@ whole graph, on clean and on broken corpora.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 
 from pyoxigraph import NamedNode, RdfFormat, Store
 from rdflib import Graph
-from rdflib.namespace import SH
+from rdflib.namespace import RDF, SH
 
 from igfkg.blocks import DocumentBlock, prefix_header
 from igfkg.cache import BuildCache
 from igfkg.validate import (
-    SEVERITY_ORDER, CompiledCheck, ValidationReport, ValidationResult, compile_shapes, locate_results,
-    validate_fast,
+    SEVERITY_ORDER, CompiledCheck, RawResult, ValidationReport, ValidationResult, compile_shapes,
+    locate_results, validate_fast,
 )
+from igfkg.workers import worker_pool
 
 SHARD_DOCUMENTS = 400
 _SHARED_GRAPH = "urn:igfkg:shared-triples"
 
-# Per worker process: (shapes, compiled checks), set by `_init_worker` (fork start, so not copied).
+# Per worker process: (shapes, compiled checks), set once by `_init_worker` rather than sent with each shard.
 _WORKER_CONTEXT: dict[str, object] = {}
 
 
@@ -104,8 +103,7 @@ def validate_documents(keys: Sequence[str], cache: BuildCache, shapes: Graph, *,
     shards = jobs_list
     results: list[list[ValidationResult]] = []
     if jobs > 1 and len(shards) > 1:
-        with ProcessPoolExecutor(min(jobs, len(shards)), mp_context=get_context("forkserver"),
-                                 initializer=_init_worker, initargs=(shapes, checks)) as pool:
+        with worker_pool(min(jobs, len(shards)), _init_worker, (shapes, checks)) as pool:
             for done, shard_results in enumerate(pool.map(_validate_shard, jobs_list), 1):
                 results.extend(shard_results)
                 if progress:
@@ -136,20 +134,53 @@ def validate_shared(shared_lines: Sequence[bytes], hints: Sequence[bytes], entit
     raw = [r for r in validate_fast(store, shapes, checks) if str(r.focus) not in owned]
     if not raw:
         return []
-    focus_terms = {str(r.focus).encode() for r in raw}
-    mentioning = [b for b in blocks if any(_mentions(line, focus_terms) for line in b.shared)]
     where = Store()
-    _load(where, [entities.trig, *(_trig(cache, b.key) for b in mentioning)])
+    _load(where, [entities.trig, *(_trig(cache, key) for key in _locating_documents(raw, blocks))])
     return locate_results(where, raw)
 
 
-def _mentions(line: bytes, terms: set[bytes]) -> bool:
-    """True when the N-Triples line's subject or object is one of `terms`."""
-    subject, _, rest = line.partition(b" ")
-    if subject in terms:
-        return True
-    _, _, obj = rest.partition(b" ")
-    return obj[:-3] in terms  # drop " .\n"
+_TYPE_TERM = f"<{RDF.type}>".encode()
+
+
+def _locating_documents(raw: Sequence[RawResult], blocks: Iterable[DocumentBlock]) -> list[str]:
+    """The blocks (keys) `locate_results` picks a document from for these
+    results: for each, the first document by graph IRI among those whose
+    shared triples match the first of its patterns any document matches
+    (the failing fact, the focus node's type, the focus as subject, as
+    object: see validate._document_of). Loading these alone, not every
+    document that mentions a focus node, keeps the memory this takes
+    bounded by the results, not by the corpus (at 100,000 sessions nearly
+    every document mentions someone a warning is about)."""
+    by_focus: dict[bytes, list[tuple[int, bytes | None, bytes | None]]] = {}
+    for index, result in enumerate(raw):
+        fact = result.path is not None and result.value is not None and result.value != result.focus
+        by_focus.setdefault(str(result.focus).encode(), []).append(
+            (index, str(result.path).encode() if fact else None, str(result.value).encode() if fact else None))
+    best: dict[tuple[int, int], tuple[str, str]] = {}  # (result, pattern rank) -> (graph, block key)
+
+    def offer(index: int, rank: int, block: DocumentBlock) -> None:
+        if (index, rank) not in best or block.graph < best[(index, rank)][0]:
+            best[(index, rank)] = (block.graph, block.key)
+
+    for block in blocks:
+        for line in block.shared:
+            subject, _, rest = line.partition(b" ")
+            predicate, _, obj = rest.partition(b" ")
+            obj = obj[:-3]  # drop " .\n"
+            for index, path, value in by_focus.get(subject, ()):
+                if path is not None and (predicate, obj) == (path, value):
+                    offer(index, 0, block)
+                if predicate == _TYPE_TERM:
+                    offer(index, 1, block)
+                offer(index, 2, block)
+            for index, _, _ in by_focus.get(obj, ()):
+                offer(index, 3, block)
+    keys = set()
+    for index in range(len(raw)):
+        ranks = [rank for rank in range(4) if (index, rank) in best]
+        if ranks:
+            keys.add(best[(index, ranks[0])][1])
+    return sorted(keys)
 
 
 def report_from(results: Iterable[ValidationResult]) -> ValidationReport:

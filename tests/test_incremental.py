@@ -20,12 +20,13 @@ from pathlib import Path
 import pytest
 from pyoxigraph import RdfFormat, Store
 
+import igfkg.build
 import igfkg.validate_blocks as validate_blocks
 from igfkg.build import build, read_corpus
 from igfkg.mapping import IriMinter, map_entities, map_record
 from igfkg.resolve import resolve
 from igfkg.store import graph_stats, read_dataset
-from igfkg.validate import validate_store
+from igfkg.validate import load_shapes, validate_store
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -135,6 +136,32 @@ def test_document_validation_equals_whole_graph_validation(corpus, tmp_path, mon
     assert result.validation.results == whole.results
     assert result.validation.results  # the warnings of the no-title pages, at least
     assert result.validation.conforms == (not extra)
+
+
+# A shape every person fails (no e-mail on the pages): results about shared
+# nodes, each mentioned by several documents, to be traced to the one the
+# whole-graph validation names.
+EVERY_PERSON_WARNED = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix schema: <http://schema.org/> .
+<urn:test:PersonEmailShape> a sh:NodeShape ; sh:targetClass schema:Person ; sh:severity sh:Warning ;
+    sh:property [ sh:path schema:email ; sh:minCount 1 ; sh:message "A person has an e-mail address." ] .
+"""
+
+
+def test_results_about_shared_nodes_name_the_same_document_and_line(corpus, tmp_path, monkeypatch):
+    shapes = load_shapes()
+    shapes.parse(data=EVERY_PERSON_WARNED, format="turtle")
+    monkeypatch.setattr(igfkg.build, "load_shapes", lambda: shapes)
+    monkeypatch.setattr(validate_blocks, "SHARD_DOCUMENTS", 9)
+
+    result = build([str(corpus)], tmp_path / "out", jobs=2)
+
+    whole = validate_store(read_dataset(tmp_path / "out" / "igf.trig"), shapes)
+    assert result.validation.results == whole.results
+    warned = [r for r in whole.results if r.message == "A person has an e-mail address."]
+    assert len(warned) == result.stats["persons"]
+    assert all(r.document and r.line for r in warned)
 
 
 def test_files_hold_the_mapped_facts_and_stats_match_the_store(corpus, tmp_path):
