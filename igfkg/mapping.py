@@ -126,8 +126,7 @@ def map_record(record: SessionRecord, resolution: Resolution, minter: IriMinter)
         concept = _n(theme_iri(theme))
         yield q(session, IGF.theme, concept)
         yield q(concept, RDF.type, _n(SKOS.Concept))
-        yield q(concept, SKOS.prefLabel, Literal(theme, language="en"))
-        yield q(concept, SKOS.inScheme, _n(THEME_SCHEME))
+        yield q(concept, SKOS.inScheme, _n(THEME_SCHEME))  # its labels: in the entities graph
     for prop, values in ((IGF.policyQuestion, record.policy_questions), (IGF.keyTakeaway, record.key_takeaways),
                          (IGF.callToAction, record.calls_to_action)):
         for value in values:
@@ -217,7 +216,7 @@ def _participation(q, minter: IriMinter, record: SessionRecord, session: NamedNo
 
 
 def map_entities(resolution: Resolution, minter: IriMinter) -> Iterator[Quad]:
-    """The entities graph: labels of people and organizations, units, merges."""
+    """The entities graph: labels of people, organizations and themes, units, merges."""
     graph = minter.entities_graph()
 
     def q(s, p, o) -> Quad:
@@ -247,3 +246,10 @@ def map_entities(resolution: Resolution, minter: IriMinter) -> Iterator[Quad]:
         yield from labels(iri, org.pref_label, org.labels)
         if org.parent_key:
             yield q(iri, ORG.unitOf, minter.organization(org.parent_key))
+    for spellings in resolution.theme_labels.values():
+        concept = _n(theme_iri(spellings[0]))
+        yield q(concept, RDF.type, _n(SKOS.Concept))
+        yield q(concept, SKOS.inScheme, _n(THEME_SCHEME))
+        yield q(concept, SKOS.prefLabel, Literal(spellings[0], language="en"))
+        for spelling in spellings[1:]:
+            yield q(concept, SKOS.altLabel, Literal(spelling, language="en"))

@@ -119,6 +119,9 @@ class Resolution:
     organization_by_name: dict[tuple[str, str], str]
     near_misses: list[NearMiss]
     overrides_fired: list[str]
+    # Theme IRI slug -> its spellings, the preferred one first (pages write
+    # "Data Governance" and "Data governance" for one theme; it gets one prefLabel).
+    theme_labels: dict[str, list[str]] = field(default_factory=dict)
 
     def person_key(self, record: SessionRecord, index: int) -> str:
         """Entity key of the record's index-th participant."""
@@ -175,7 +178,30 @@ def resolve(records: list[SessionRecord], aliases: Aliases | None = None) -> Res
         for r in records for i, p in enumerate(r.participants)
     ]
     persons, person_by_mention, near_misses = _resolve_persons(mentions, aliases, overrides_fired)
-    return Resolution(persons, organizations, person_by_mention, organization_by_name, near_misses, overrides_fired)
+    return Resolution(persons, organizations, person_by_mention, organization_by_name, near_misses, overrides_fired,
+                      resolve_theme_labels(records))
+
+
+def resolve_theme_labels(records: list[SessionRecord]) -> dict[str, list[str]]:
+    """Each theme's spellings, by the slug its IRI is minted from: the
+    preferred one first (chosen as a person's name is), then the others in
+    order.
+
+        >>> from igfkg.model import SessionRecord
+        >>> pages = [SessionRecord(source=str(i), sha256=str(i), themes=[theme]) for i, theme in
+        ...          enumerate(["Data governance", "Data Governance", "Data Governance"])]
+        >>> resolve_theme_labels(pages)
+        {'data-governance': ['Data Governance', 'Data governance']}
+    """
+    spellings: dict[str, Counter] = defaultdict(Counter)
+    for record in records:
+        for theme in record.themes:
+            spellings[slugify(theme)][theme] += 1
+    labels = {}
+    for slug in sorted(spellings):
+        pref = _pick_pref_label(spellings[slug])
+        labels[slug] = [pref] + sorted(set(spellings[slug]) - {pref})
+    return labels
 
 
 def _resolve_persons(mentions: list[_Mention], aliases: Aliases, fired: list[str]):

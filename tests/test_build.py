@@ -12,7 +12,9 @@ from click.testing import CliRunner
 
 from igfkg.build import build
 from igfkg.cli import main
+from igfkg.parse import parse_session
 from igfkg.store import read_dataset
+from seed_pages import seed_text, vary_seed
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = json.loads((Path(__file__).parent / "seeds_expected.json").read_text(encoding="utf-8"))
@@ -66,6 +68,38 @@ def test_one_named_graph_per_document(seed_build):
     documents = [g for g in graphs if "/document/" in g]
     assert len(documents) == 5
     assert sum(g.endswith("/graph/entities") for g in graphs) == 1
+
+
+def test_a_theme_written_two_ways_has_one_preferred_label(tmp_path):
+    """Three pages file their sessions under one theme, one of them in lower
+    case: one theme concept, whose prefLabel is the spelling two pages use
+    and whose altLabel is the other, stated once in the entities graph."""
+    seed = seed_text(4)
+    names = [p.name for p in parse_session(seed).participants]
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for n, spelling in enumerate(["Avoiding Internet Fragmentation", "Avoiding internet fragmentation",
+                                  "Avoiding Internet Fragmentation"]):
+        page = vary_seed(seed, 100 + n, names).replace("Avoiding Internet Fragmentation", spelling)
+        (pages / f"page{n}.txt").write_text(page, encoding="utf-8")
+
+    result = build([str(pages)], tmp_path / "out")
+
+    store = read_dataset(result.outputs[1])
+    rows = list(store.query("""
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?theme ?kind ?label ?graph WHERE {
+          GRAPH ?graph { ?theme skos:inScheme <https://w3id.org/igfkg/vocab/theme> ; ?kind ?label }
+          FILTER(?kind IN (skos:prefLabel, skos:altLabel)) }"""))
+    assert {(r["theme"].value, r["kind"].value.split("#")[1], r["label"].value, r["graph"].value) for r in rows} == {
+        ("https://w3id.org/igfkg/vocab/theme/avoiding-internet-fragmentation", "prefLabel",
+         "Avoiding Internet Fragmentation", "https://w3id.org/igfkg/id/graph/entities"),
+        ("https://w3id.org/igfkg/vocab/theme/avoiding-internet-fragmentation", "altLabel",
+         "Avoiding internet fragmentation", "https://w3id.org/igfkg/id/graph/entities"),
+        ("https://w3id.org/igfkg/vocab/theme/technical-challenges-of-internet-fragmentation", "prefLabel",
+         "Technical challenges of Internet fragmentation", "https://w3id.org/igfkg/id/graph/entities"),
+    }
+    assert not [r for r in result.validation.results if "Theme" in r.shape]
 
 
 def test_bad_pages_are_named_and_good_ones_still_build(tmp_path):
