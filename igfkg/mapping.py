@@ -121,7 +121,7 @@ def map_record(record: SessionRecord, resolution: Resolution, minter: IriMinter)
         yield q(session, IGF.sessionFormat, Literal(record.format))
     if record.duration_min is not None:
         yield q(session, IGF.durationMinutes, Literal(str(record.duration_min), datatype=_INT))
-        yield q(session, SCHEMA.duration, Literal(f"PT{record.duration_min}M", datatype=_DURATION))
+        yield q(session, SCHEMA.duration, Literal(xsd_duration(record.duration_min), datatype=_DURATION))
     for theme in record.themes:
         concept = _n(theme_iri(theme))
         yield q(session, IGF.theme, concept)
@@ -213,6 +213,21 @@ def _participation(q, minter: IriMinter, record: SessionRecord, session: NamedNo
         yield q(span, OA.start, Literal(str(start), datatype=_INT))
         yield q(span, OA.end, Literal(str(end), datatype=_INT))
         yield q(span, DCTERMS.isPartOf, minter.document(record))
+
+
+def xsd_duration(minutes: int) -> str:
+    """Minutes as an xsd:duration in canonical form, as stores keep it (so a
+    store and the files agree on the literal).
+
+        >>> xsd_duration(90), xsd_duration(60), xsd_duration(45), xsd_duration(0), xsd_duration(1500)
+        ('PT1H30M', 'PT1H', 'PT45M', 'PT0S', 'P1DT1H')
+    """
+    hours, minutes = divmod(minutes, 60)
+    days, hours = divmod(hours, 24)
+    time = (f"{hours}H" if hours else "") + (f"{minutes}M" if minutes else "")
+    if not days:
+        return f"PT{time or '0S'}"
+    return f"P{days}D" + (f"T{time}" if time else "")
 
 
 def map_entities(resolution: Resolution, minter: IriMinter) -> Iterator[Quad]:

@@ -4,9 +4,11 @@ reproducible bytes, bad pages reported while the good ones still build."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 
@@ -68,6 +70,18 @@ def test_one_named_graph_per_document(seed_build):
     documents = [g for g in graphs if "/document/" in g]
     assert len(documents) == 5
     assert sum(g.endswith("/graph/entities") for g in graphs) == 1
+
+
+def test_durations_are_written_as_a_store_keeps_them(seed_build):
+    """xsd:duration in canonical form ("PT1H30M", not "PT90M"): a store loaded
+    from the files holds the very literals the files hold."""
+    text = seed_build.outputs[0].read_text(encoding="utf-8")
+    written = re.findall(r'schema:duration "([^"]+)"\^\^xsd:duration', text)
+    store = ox.Store()
+    store.load(path=str(seed_build.outputs[0]), format=ox.RdfFormat.TURTLE)
+    stored = [q.object.value for q in store.quads_for_pattern(None, ox.NamedNode("http://schema.org/duration"), None)]
+    assert "PT1H30M" in written  # seed 000: 90 minutes
+    assert sorted(written) == sorted(stored)
 
 
 def test_a_theme_written_two_ways_has_one_preferred_label(tmp_path):
