@@ -37,7 +37,7 @@ from igfkg.blocks import STATS_CLASSES, DocumentBlock, document_block, entities_
 from igfkg.cache import BuildCache
 from igfkg.mapping import IriMinter
 from igfkg.model import SessionRecord
-from igfkg.resolve import Aliases, Resolution, resolve
+from igfkg.resolve import Aliases, Resolution, resolve, resolve_theme_labels
 from igfkg.validate import ValidationReport, ValidationResult, compile_shapes
 from igfkg.validate_blocks import report_from, target_predicates, validate_documents, validate_shared
 from igfkg.vocab import RDF
@@ -113,7 +113,8 @@ def resolve_records(records: Sequence[SessionRecord], aliases: Aliases | None, s
                     code: str = "") -> tuple[Resolution, str, dict[tuple[str, str], str]]:
     """`resolve(records, aliases)`, or the last build's resolution when its
     inputs are the same: what the resolver reads of each page (names,
-    spellings, organizations, acronyms, themes) and the aliases. A page whose text
+    spellings, organizations, acronyms) and the aliases; theme labels, which
+    need no resolving of people, are counted afresh either way. A page whose text
     changed elsewhere (a title, a takeaway) keeps its people: the resolution
     is reused, with that page's new SHA-256 in its keys. Returns the
     resolution, the key of its inputs (and of `code`, the fingerprint of the
@@ -127,13 +128,13 @@ def resolve_records(records: Sequence[SessionRecord], aliases: Aliases | None, s
         features[record_id] = known.get(record_id) or _digest(
             [(p.name, p.name_variants, p.affiliation) for p in r.participants],
             [u.organization for u in r.unnamed_participants], r.organizing_organizations,
-            sorted(r.organization_acronyms.items()), r.themes, r.sha256 if variants else None)
+            sorted(r.organization_acronyms.items()), r.sha256 if variants else None)
     key = _digest(sorted((source, digest) for (source, _), digest in features.items()), aliases, code)
     if state is None or state.resolution is None or state.resolution_key != key:
         return resolve(list(records), aliases), key, features
     old_sha = {source: sha for source, sha in known}
     renamed = {old_sha[source]: sha for source, sha in features if old_sha.get(source, sha) != sha}
-    resolution = state.resolution
+    resolution = replace(state.resolution, theme_labels=resolve_theme_labels(list(records)))
     if renamed:
         resolution = replace(
             resolution,
@@ -227,7 +228,8 @@ def build_graph(records: Sequence[SessionRecord], resolution: Resolution, minter
 
     # Entities graph: again only when the resolution changed (or its text is lost).
     # The resolution key stands for the people and organizations it yields (it is deterministic).
-    new.entities_key = _digest(minter.base, resolution_key) if resolution_key else \
+    new.entities_key = _digest(minter.base, resolution_key, sorted(resolution.theme_labels.items())) \
+        if resolution_key else \
         _digest(minter.base, sorted(resolution.persons.items()), sorted(resolution.organizations.items()),
                 sorted(resolution.theme_labels.items()))
     entities_trig = _slice(previous.get("igf.trig"), old.entities_span) \

@@ -21,6 +21,7 @@ import pytest
 from pyoxigraph import RdfFormat, Store
 
 import igfkg.build
+import igfkg.incremental
 import igfkg.validate_blocks as validate_blocks
 from igfkg.build import build, read_corpus
 from igfkg.mapping import IriMinter, map_entities, map_record
@@ -107,6 +108,29 @@ def test_rebuild_after_changes_equals_build_from_scratch(corpus, tmp_path, monke
     scratch = build([str(corpus)], tmp_path / "scratch" / "out", use_cache=False)
     assert outputs(cached / "out") == outputs(tmp_path / "scratch" / "out")
     same_build(restored, scratch)
+
+
+def test_a_theme_respelt_keeps_the_resolution_and_gives_the_fresh_graph(corpus, tmp_path, monkeypatch):
+    """Themes need no resolving of people: a page that writes a theme in
+    other case rebuilds without resolving again, and its theme's labels
+    follow (the prefLabel is the spelling most pages use)."""
+    first = build([str(corpus)], tmp_path / "out")
+    themed = next(r for r in first.records if r.themes)
+    page = Path(themed.source)
+    page.write_text(page.read_text(encoding="utf-8").replace(themed.themes[0], themed.themes[0].upper(), 1),
+                    encoding="utf-8")
+
+    def no_resolving(*args, **kwargs):
+        raise AssertionError("the people were resolved again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(igfkg.incremental, "resolve", no_resolving)
+        again = build([str(corpus)], tmp_path / "out")
+
+    fresh = build([str(corpus)], tmp_path / "fresh" / "out", use_cache=False)
+    assert outputs(tmp_path / "out") == outputs(tmp_path / "fresh" / "out")
+    same_build(again, fresh)
+    assert themed.themes[0].upper() in outputs(tmp_path / "out")["igf.trig"].decode()
 
 
 def test_cache_is_ignored_when_stale_or_damaged(corpus, tmp_path):
