@@ -175,8 +175,10 @@ def start_slow_writer(tmp_path: Path, target: Path) -> subprocess.Popen[bytes]:
     script = tmp_path / "slow_writer.py"
     script.write_text(SLOW_WRITER, encoding="utf-8")
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(REPO_ROOT), os.environ.get("PYTHONPATH", "")]))
+    # SIGINT as a terminal gives it, even when the tests run as a background job (SIGINT ignored, inherited).
     process = subprocess.Popen([sys.executable, str(script), str(target)],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     line = process.stdout.readline()
     if line != b"mid-write\n":
         process.kill()
