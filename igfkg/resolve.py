@@ -184,8 +184,8 @@ def resolve(records: list[SessionRecord], aliases: Aliases | None = None) -> Res
 
 def resolve_theme_labels(records: list[SessionRecord]) -> dict[str, list[str]]:
     """Each theme's spellings, by the slug its IRI is minted from: the
-    preferred one first (chosen as a person's name is), then the others in
-    order.
+    preferred one first (chosen as a person's name is: the most used, then a
+    well-cased one), then the others sorted.
 
         >>> from igfkg.model import SessionRecord
         >>> pages = [SessionRecord(source=str(i), sha256=str(i), themes=[theme]) for i, theme in
