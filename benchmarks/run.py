@@ -206,6 +206,7 @@ def child_naive(corpus: Path, timeout: int, query_timeout: int) -> dict:
         finally:
             signal.alarm(0)
         stages[name] = time.perf_counter() - start
+        print(f"  naive {name}: {stages[name]:.1f} s", file=sys.stderr, flush=True)  # a long run shows where it is
         return value
 
     try:
