@@ -123,12 +123,10 @@ def resolve_records(records: Sequence[SessionRecord], aliases: Aliases | None, s
     features = {}
     for r in records:
         record_id = (r.source, r.sha256)
-        # The resolver writes a page's hash into its evidence for spellings seen on one page.
-        variants = any(p.name_variants for p in r.participants)
         features[record_id] = known.get(record_id) or _digest(
             [(p.name, p.name_variants, p.affiliation) for p in r.participants],
             [u.organization for u in r.unnamed_participants], r.organizing_organizations,
-            sorted(r.organization_acronyms.items()), r.sha256 if variants else None)
+            sorted(r.organization_acronyms.items()))
     key = _digest(sorted((source, digest) for (source, _), digest in features.items()), aliases, code)
     if state is None or state.resolution is None or state.resolution_key != key:
         return resolve(list(records), aliases), key, features

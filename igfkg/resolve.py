@@ -155,6 +155,7 @@ class _Mention:
     name: str
     variants: list[str]
     affiliation: str | None  # organization key
+    source: str = ""  # the page's path, named in merge evidence (its hash changes with every edit)
     key: str = ""  # ordered_key(name), computed once
 
     def __post_init__(self) -> None:
@@ -174,7 +175,7 @@ def resolve(records: list[SessionRecord], aliases: Aliases | None = None) -> Res
     overrides_fired: list[str] = []
     mentions = [
         _Mention(r.sha256, i, p.name, p.name_variants,
-                 organization_by_name.get((r.sha256, p.affiliation)) if p.affiliation else None)
+                 organization_by_name.get((r.sha256, p.affiliation)) if p.affiliation else None, r.source)
         for r in records for i, p in enumerate(r.participants)
     ]
     persons, person_by_mention, near_misses = _resolve_persons(mentions, aliases, overrides_fired)
@@ -252,7 +253,7 @@ def _resolve_persons(mentions: list[_Mention], aliases: Aliases, fired: list[str
     # Spellings the parser tied to one participant on one page.
     for i, mention in enumerate(mentions):
         for variant in mention.variants:
-            evidence_text = f"both spellings for one person in document {mention.doc[:12]}"
+            evidence_text = f"both spellings for one person on the page {mention.source}"
             key = ordered_key(variant)
             if key in first_by_key:
                 merge(i, first_by_key[key], "same-page-variant", evidence_text)

@@ -133,6 +133,28 @@ def test_a_theme_respelt_keeps_the_resolution_and_gives_the_fresh_graph(corpus, 
     assert themed.themes[0].upper() in outputs(tmp_path / "out")["igf.trig"].decode()
 
 
+def test_prose_edit_on_a_page_with_spelling_variants_keeps_the_resolution(corpus, tmp_path, monkeypatch):
+    """A page whose people are spelt two ways (merge evidence names the
+    page): an edit of its prose reuses the resolution and gives the graph
+    of a fresh build."""
+    first = build([str(corpus)], tmp_path / "out")
+    with_variants = next(r for r in first.records if any(p.name_variants for p in r.participants))
+    page = Path(with_variants.source)
+    page.write_text(page.read_text(encoding="utf-8") + "\nHybrid Format: on site and online.\n", encoding="utf-8")
+
+    def no_resolving(*args, **kwargs):
+        raise AssertionError("the people were resolved again")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(igfkg.incremental, "resolve", no_resolving)
+        again = build([str(corpus)], tmp_path / "out")
+
+    fresh = build([str(corpus)], tmp_path / "fresh" / "out", use_cache=False)
+    assert outputs(tmp_path / "out") == outputs(tmp_path / "fresh" / "out")
+    same_build(again, fresh)
+    assert f"both spellings for one person on the page {page}".encode() in outputs(tmp_path / "out")["igf.trig"]
+
+
 def test_cache_is_ignored_when_stale_or_damaged(corpus, tmp_path):
     out = tmp_path / "out"
     first = build([str(corpus)], out)
