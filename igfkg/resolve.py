@@ -213,6 +213,7 @@ def _resolve_persons(mentions: list[_Mention], aliases: Aliases, fired: list[str
 
     members: dict[int, set[str]] = {i: {m.key} for i, m in enumerate(mentions)}
     affiliations: dict[int, set[str]] = {i: {m.affiliation} - {None} for i, m in enumerate(mentions)}
+    pages: dict[int, set[str]] = {i: {m.doc} for i, m in enumerate(mentions)}
 
     def merge(a: int, b: int, rule: str, evidence: str) -> bool:
         ra, rb = forest.find(a), forest.find(b)
@@ -230,6 +231,7 @@ def _resolve_persons(mentions: list[_Mention], aliases: Aliases, fired: list[str
         root = forest.find(ra)
         members[root] = combined
         affiliations[root] = affiliations.pop(ra) | affiliations.pop(rb)
+        pages[root] = pages.pop(ra) | pages.pop(rb)
         decisions[root].extend(decisions.pop(ra if root != ra else rb, []))
         decisions[root].append(MergeDecision(mentions[b].name, mentions[a].name, rule, evidence))
         return True
@@ -287,7 +289,12 @@ def _resolve_persons(mentions: list[_Mention], aliases: Aliases, fired: list[str
                     seen_pairs.add(pair)
                     if not accept(mentions[a].name, mentions[b].name):
                         continue
-                    if found := evidence(a, b):
+                    if pages[forest.find(a)] & pages[forest.find(b)]:
+                        # A page that lists both as participants means two people
+                        # (Olena and Elena Ionescu, speakers of one session).
+                        near_misses.append(NearMiss(mentions[a].name, mentions[b].name, rule,
+                                                    "both listed on one page: kept apart"))
+                    elif found := evidence(a, b):
                         merge(a, b, rule, found)
                     else:
                         near_misses.append(NearMiss(mentions[a].name, mentions[b].name, rule,
