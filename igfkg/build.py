@@ -27,7 +27,7 @@ from igfkg.resolve import Aliases, Resolution
 from igfkg.sources import DEFAULT_SUFFIXES, STDIN_PATH, SourceError, iter_source_paths, read_source
 from igfkg.validate import ValidationReport, load_shapes
 from igfkg.vocab import DEFAULT_BASE
-from igfkg.workers import worker_pool
+from igfkg.workers import chunks, worker_pool
 
 Progress = Callable[[str, int, int], None]
 Parser = Callable[[str, str], SessionRecord]
@@ -265,10 +265,9 @@ def _parse_documents(items: list[tuple[str, str | None]], jobs: int,
         for item in items:
             yield from _parse_chunk([item], cache)
         return
-    size = max(16, min(256, len(items) // (jobs * 8)))
-    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    pieces = chunks(items, jobs)
     with worker_pool(jobs) as pool:
-        for results in pool.map(_parse_chunk, chunks, [cache] * len(chunks)):
+        for results in pool.map(_parse_chunk, pieces, [cache] * len(pieces)):
             yield from results
 
 

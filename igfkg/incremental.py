@@ -41,7 +41,7 @@ from igfkg.resolve import Aliases, Resolution, resolve, resolve_theme_labels
 from igfkg.validate import ValidationReport, ValidationResult, compile_shapes
 from igfkg.validate_blocks import report_from, target_predicates, validate_documents, validate_shared
 from igfkg.vocab import RDF
-from igfkg.workers import worker_pool
+from igfkg.workers import chunks, worker_pool
 
 Progress = Callable[[str, int, int], None]
 _TYPE_LINE = {f" <{RDF.type}> <{cls}> .\n".encode(): key for cls, key in STATS_CLASSES.items()}
@@ -226,10 +226,8 @@ def build_graph(records: Sequence[SessionRecord], resolution: Resolution, minter
 
     # Entities graph: again only when the resolution changed (or its text is lost).
     # The resolution key stands for the people and organizations it yields (it is deterministic).
-    new.entities_key = _digest(minter.base, resolution_key, sorted(resolution.theme_labels.items())) \
-        if resolution_key else \
-        _digest(minter.base, sorted(resolution.persons.items()), sorted(resolution.organizations.items()),
-                sorted(resolution.theme_labels.items()))
+    people = resolution_key or (sorted(resolution.persons.items()), sorted(resolution.organizations.items()))
+    new.entities_key = _digest(minter.base, people, sorted(resolution.theme_labels.items()))
     entities_trig = _slice(previous.get("igf.trig"), old.entities_span) \
         if old.entities_key == new.entities_key and old.entities else None
     if entities_trig is None:
@@ -334,14 +332,13 @@ def _map_documents(items, resolution: Resolution, minter: IriMinter, cache: Buil
     if jobs <= 1 or len(items) < 64:
         yield from _map_chunk(items, resolution, minter, cache, hint_predicates)
         return
-    size = max(16, min(256, len(items) // (jobs * 8)))
-    chunks = [items[i:i + size] for i in range(0, len(items), size)]
+    pieces = chunks(items, jobs)
     by_document = _resolution_by_document(resolution)
     with worker_pool(jobs) as pool:
         # Each worker gets only its documents' entity keys, not the whole resolution.
-        parts = (_resolution_for([record for record, _, _ in chunk], by_document) for chunk in chunks)
-        results = pool.map(_map_chunk, chunks, parts, [minter] * len(chunks), [cache] * len(chunks),
-                           [hint_predicates] * len(chunks))
+        parts = (_resolution_for([record for record, _, _ in chunk], by_document) for chunk in pieces)
+        results = pool.map(_map_chunk, pieces, parts, [minter] * len(pieces), [cache] * len(pieces),
+                           [hint_predicates] * len(pieces))
         for chunk_blocks in results:
             yield from chunk_blocks
 
