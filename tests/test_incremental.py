@@ -110,15 +110,9 @@ def test_rebuild_after_changes_equals_build_from_scratch(corpus, tmp_path, monke
     same_build(restored, scratch)
 
 
-def test_a_theme_respelt_keeps_the_resolution_and_gives_the_fresh_graph(corpus, tmp_path, monkeypatch):
-    """Themes need no resolving of people: a page that writes a theme in
-    other case rebuilds without resolving again, and its theme's labels
-    follow (the prefLabel is the spelling most pages use)."""
-    first = build([str(corpus)], tmp_path / "out")
-    themed = next(r for r in first.records if r.themes)
-    page = Path(themed.source)
-    page.write_text(page.read_text(encoding="utf-8").replace(themed.themes[0], themed.themes[0].upper(), 1),
-                    encoding="utf-8")
+def rebuild_without_resolving_equals_fresh_build(corpus: Path, tmp_path: Path, monkeypatch) -> None:
+    """Rebuild into tmp_path/out from its cache with `resolve` forbidden (the
+    last resolution must be reused); the result equals a build from scratch."""
 
     def no_resolving(*args, **kwargs):
         raise AssertionError("the people were resolved again")
@@ -130,6 +124,19 @@ def test_a_theme_respelt_keeps_the_resolution_and_gives_the_fresh_graph(corpus, 
     fresh = build([str(corpus)], tmp_path / "fresh" / "out", use_cache=False)
     assert outputs(tmp_path / "out") == outputs(tmp_path / "fresh" / "out")
     same_build(again, fresh)
+
+
+def test_a_theme_respelt_keeps_the_resolution_and_gives_the_fresh_graph(corpus, tmp_path, monkeypatch):
+    """Themes need no resolving of people: a page that writes a theme in
+    other case rebuilds without resolving again, and its theme's labels
+    follow (the prefLabel is the spelling most pages use)."""
+    first = build([str(corpus)], tmp_path / "out")
+    themed = next(r for r in first.records if r.themes)
+    page = Path(themed.source)
+    page.write_text(page.read_text(encoding="utf-8").replace(themed.themes[0], themed.themes[0].upper(), 1),
+                    encoding="utf-8")
+
+    rebuild_without_resolving_equals_fresh_build(corpus, tmp_path, monkeypatch)
     assert themed.themes[0].upper() in outputs(tmp_path / "out")["igf.trig"].decode()
 
 
@@ -142,16 +149,7 @@ def test_prose_edit_on_a_page_with_spelling_variants_keeps_the_resolution(corpus
     page = Path(with_variants.source)
     page.write_text(page.read_text(encoding="utf-8") + "\nHybrid Format: on site and online.\n", encoding="utf-8")
 
-    def no_resolving(*args, **kwargs):
-        raise AssertionError("the people were resolved again")
-
-    with monkeypatch.context() as patched:
-        patched.setattr(igfkg.incremental, "resolve", no_resolving)
-        again = build([str(corpus)], tmp_path / "out")
-
-    fresh = build([str(corpus)], tmp_path / "fresh" / "out", use_cache=False)
-    assert outputs(tmp_path / "out") == outputs(tmp_path / "fresh" / "out")
-    same_build(again, fresh)
+    rebuild_without_resolving_equals_fresh_build(corpus, tmp_path, monkeypatch)
     assert f"both spellings for one person on the page {page}".encode() in outputs(tmp_path / "out")["igf.trig"]
 
 
