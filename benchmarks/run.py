@@ -185,6 +185,7 @@ def child_naive(corpus: Path, timeout: int, query_timeout: int) -> dict:
     from igfkg.parse import parse_session
     from igfkg.resolve import resolve
     from igfkg.sources import read_source
+    from igfkg.summaries import map_summaries, summarize
     from igfkg.validate import load_shapes, validate_pyshacl_whole_graph
 
     def on_alarm(signum, frame):
@@ -216,7 +217,8 @@ def child_naive(corpus: Path, timeout: int, query_timeout: int) -> dict:
         resolution = timed("resolve", lambda: resolve(records))
         minter = IriMinter()
         quads = timed("map", lambda: [q for r in records for q in map_record(r, resolution, minter)]
-                      + list(map_entities(resolution, minter)))
+                      + list(map_entities(resolution, minter))
+                      + list(map_summaries(summarize(records, resolution, minter), minter)))
 
         def to_rdflib(term):
             if isinstance(term, pyoxigraph.NamedNode):

@@ -28,6 +28,7 @@ import pyoxigraph
 from pyoxigraph import Quad, RdfFormat, Triple
 
 from igfkg.mapping import IriMinter, map_entities, map_record
+from igfkg.summaries import CorpusSummary, map_summaries
 from igfkg.model import SessionRecord
 from igfkg.resolve import Resolution
 from igfkg.vocab import IGF, PREFIXES, RDF, SCHEMA
@@ -149,9 +150,10 @@ def _iri(term: bytes) -> str:
     return term[1:-1].decode()
 
 
-def entities_block(resolution: Resolution, minter: IriMinter) -> DocumentBlock:
-    """The entities graph as a block: nothing in it is owned by a document."""
-    pairs = _canonical(list(map_entities(resolution, minter)))
+def entities_block(resolution: Resolution, minter: IriMinter, summary: CorpusSummary) -> DocumentBlock:
+    """The entities and summaries graphs as one block (they are next to each
+    other in IRI order, after every document): nothing in them is owned by a document."""
+    pairs = _canonical(list(map_entities(resolution, minter))) + _canonical(list(map_summaries(summary, minter)))
     trig = _without_prefixes(pyoxigraph.serialize([q for _, q in pairs], format=RdfFormat.TRIG, prefixes=_PREFIX_MAP))
     shared = tuple(line.rsplit(b" ", 2)[0] + b" .\n" for line, _ in pairs)
     return DocumentBlock(minter.entities_graph().value, "", trig, b"", 0, shared, ())

@@ -10,7 +10,8 @@ The stages, each reusing what it can:
 - shared triples: the multiset of shared N-Triples lines over all documents
   is kept from the last build and updated by the documents that came and
   went; its Turtle is re-made only when the set changed.
-- entities graph: re-made only when the resolution changed.
+- entities and summaries graphs: re-made only when the resolution or the
+  corpus counts (igfkg.summaries) changed.
 - validation (igfkg.validate_blocks): a document's results are kept with
   its block; the shared part is validated again only when the shared
   triples, the entities graph or the target hints changed.
@@ -38,6 +39,7 @@ from igfkg.cache import BuildCache
 from igfkg.mapping import IriMinter
 from igfkg.model import SessionRecord
 from igfkg.resolve import Aliases, Resolution, resolve, resolve_theme_labels
+from igfkg.summaries import summarize
 from igfkg.validate import ValidationReport, ValidationResult, compile_shapes
 from igfkg.validate_blocks import report_from, target_predicates, validate_documents, validate_shared
 from igfkg.vocab import RDF
@@ -226,12 +228,14 @@ def build_graph(records: Sequence[SessionRecord], resolution: Resolution, minter
 
     # Entities graph: again only when the resolution changed (or its text is lost).
     # The resolution key stands for the people and organizations it yields (it is deterministic).
+    # The summaries graph (counts over the corpus) goes with it, keyed by the counts themselves.
     people = resolution_key or (sorted(resolution.persons.items()), sorted(resolution.organizations.items()))
-    new.entities_key = _digest(minter.base, people, sorted(resolution.theme_labels.items()))
+    summary = summarize(records, resolution, minter)
+    new.entities_key = _digest(minter.base, people, sorted(resolution.theme_labels.items()), summary.digest())
     entities_trig = _slice(previous.get("igf.trig"), old.entities_span) \
         if old.entities_key == new.entities_key and old.entities else None
     if entities_trig is None:
-        fresh = entities_block(resolution, minter)
+        fresh = entities_block(resolution, minter, summary)
         new.entities, entities_trig = fresh.light(), fresh.trig
     else:
         new.entities = old.entities

@@ -87,6 +87,17 @@ class IriMinter:
     def entities_graph(self) -> NamedNode:
         return NamedNode(f"{self.base}graph/entities")
 
+    def summaries_graph(self) -> NamedNode:
+        return NamedNode(f"{self.base}graph/summaries")
+
+    def summary(self, dataset: str, *segments: str) -> NamedNode:
+        """A data set of corpus statistics, or one of its observations."""
+        return NamedNode(f"{self.base}summary/{'/'.join((dataset, *segments))}")
+
+    def unnamed_holder_key(self, text: str) -> str:
+        """The key of a role filled by an organization, not a person ("Delegate from X")."""
+        return f"unnamed-{slugify(text)[:60]}"
+
 
 def map_record(record: SessionRecord, resolution: Resolution, minter: IriMinter) -> Iterator[Quad]:
     """The quads of one document's named graph."""
@@ -168,7 +179,7 @@ def map_record(record: SessionRecord, resolution: Resolution, minter: IriMinter)
             )
     for unnamed in record.unnamed_participants:
         org = minter.organization(resolution.organization_key(record, unnamed.organization)) if unnamed.organization else None
-        holder_key = f"unnamed-{slugify(unnamed.text)[:60]}"
+        holder_key = minter.unnamed_holder_key(unnamed.text)
         if org is not None:
             yield from _organization_types(q, org)
         for role in unnamed.roles:

@@ -35,11 +35,12 @@ OA = _Namespace("http://www.w3.org/ns/oa#")
 CONF = _Namespace("https://w3id.org/scholarlydata/ontology/conference-ontology.owl#")
 SDG = _Namespace("http://metadata.un.org/sdg/")
 SDGO = _Namespace("http://metadata.un.org/sdg/ontology#")
+QB = _Namespace("http://purl.org/linked-data/cube#")
 
 PREFIXES = {
     "igf": IGF, "igfv": VOCAB, "schema": SCHEMA, "org": ORG, "oa": OA, "conf": CONF,
     "sdg": SDG, "sdgo": SDGO, "skos": SKOS, "prov": PROV, "dcterms": DCTERMS,
-    "foaf": FOAF, "owl": OWL, "rdf": RDF, "rdfs": RDFS, "xsd": XSD,
+    "qb": QB, "foaf": FOAF, "owl": OWL, "rdf": RDF, "rdfs": RDFS, "xsd": XSD,
 }
 
 STAKEHOLDER_SCHEME = VOCAB["stakeholder-group"]

@@ -25,6 +25,7 @@ import igfkg.incremental
 import igfkg.validate_blocks as validate_blocks
 from igfkg.build import build, read_corpus
 from igfkg.mapping import IriMinter, map_entities, map_record
+from igfkg.summaries import map_summaries, summarize
 from igfkg.resolve import resolve
 from igfkg.store import graph_stats, read_dataset
 from igfkg.validate import load_shapes, validate_store
@@ -216,6 +217,7 @@ def test_files_hold_the_mapped_facts_and_stats_match_the_store(corpus, tmp_path)
     expected = Store()
     expected.bulk_extend([q for r in records for q in map_record(r, resolution, minter)])
     expected.bulk_extend(map_entities(resolution, minter))
+    expected.bulk_extend(map_summaries(summarize(records, resolution, minter), minter))
     written = read_dataset(tmp_path / "out" / "igf.trig")
     assert set(written) == set(expected)
     union = Store()

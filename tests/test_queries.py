@@ -618,7 +618,7 @@ def test_persisted_store_reloads_only_when_the_graph_changes(seed_graph, tmp_pat
     assert store_is_fresh(graph, store_dir)
     expected = graph_stats(read_dataset(graph))
     assert graph_stats(store) == expected
-    assert len(graph_names(store)) == 6  # five documents and the entities graph
+    assert len(graph_names(store)) == 7  # five documents, the entities and the summaries graphs
     del store
     # The CLI reads the persisted store as it is.
     result = invoke("sessions-by-type", "--graph", str(graph), "--store", str(store_dir), "--format", "csv")

@@ -1,0 +1,234 @@
+"""Counts over the whole corpus, computed at build time and kept in the
+graph `id/graph/summaries`, so that the named queries which rank or count
+(session diversity, top people, speakers per group and year, ...) read a
+few triples per session or person instead of aggregating every
+participation of the corpus at query time. At 100,000 sessions (about a
+million participations) such an aggregation takes 5-20 s in Oxigraph; a
+lookup of the stored count takes well under one.
+
+What is counted is what the graph states: a session is the session IRI
+(one session read from two pages is one session), a person is a resolved
+person, a speaker's stakeholder and regional groups are those stated on any
+page's speaker line for that session (the groups of the one participation
+node). Tests check every count against the aggregation in SPARQL over the
+document graphs.
+
+The per-year counts are W3C Data Cube observations (`qb:Observation` in a
+`qb:DataSet`, structures in `ontology/igf.ttl`), the standard shape for
+statistics in RDF; the per-session, per-person and per-organization counts
+are properties of those nodes.
+
+    >>> summary = summarize(records, resolution, IriMinter())   # doctest: +SKIP
+    >>> quads = list(map_summaries(summary, IriMinter()))        # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from igfkg.mapping import IriMinter
+from igfkg.model import SessionRecord
+from igfkg.resolve import Resolution
+from igfkg.vocab import (
+    IGF, QB, RDF, region_iri, role_iri, session_type_iri, slugify, stakeholder_iri,
+)
+
+SPEAKER = "speaker"
+MODERATOR_ROLES = ("onsite_moderator", "online_moderator")
+# The data sets of per-year statistics: name -> (what is counted, its dimensions).
+DATASETS = ("speakers-by-stakeholder-group", "speakers-by-regional-group", "sessions-by-type",
+            "inferred-roles-by-rule")
+
+
+@dataclass
+class SessionCounts:
+    """Speakers of one session: each person's stated groups and regions."""
+
+    speakers: dict[str, tuple[set[str], set[str]]] = field(default_factory=dict)
+
+    def add(self, person_key: str, group: str | None, region: str | None) -> None:
+        groups, regions = self.speakers.setdefault(person_key, (set(), set()))
+        if group:
+            groups.add(stakeholder_iri(group))
+        if region:
+            regions.add(region_iri(region))
+
+
+@dataclass
+class CorpusSummary:
+    """Everything `map_summaries` writes, as plain values (cheap to compare)."""
+
+    sessions: dict[str, SessionCounts] = field(default_factory=dict)  # session IRI -> speakers
+    person_sessions: dict[str, set[str]] = field(default_factory=dict)  # person key -> session IRIs
+    organization_people: dict[str, set[str]] = field(default_factory=dict)  # org key -> person keys
+    organization_sessions: dict[str, set[str]] = field(default_factory=dict)  # org key -> session IRIs
+    session_years: dict[str, tuple[int | None, str | None]] = field(default_factory=dict)  # -> (year, type)
+    # session IRI -> (person key, participation IRI) of each moderator role held by a person.
+    moderations: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    # (rule, role) -> participation IRIs, and the documents where the rule fired.
+    inferred: dict[tuple[str, str], tuple[set[str], set[str]]] = field(default_factory=dict)
+
+    def digest(self) -> str:
+        """A digest of the counts: the same digest, the same summaries graph."""
+        return hashlib.sha256(repr(sorted(self._facts())).encode("utf-8")).hexdigest()
+
+    def _facts(self) -> Iterator[tuple]:
+        for session, counts in self.sessions.items():
+            for person, (groups, regions) in counts.speakers.items():
+                yield ("speaker", session, person, tuple(sorted(groups)), tuple(sorted(regions)))
+        for person, sessions in self.person_sessions.items():
+            yield ("person", person, len(sessions))
+        for org, people in self.organization_people.items():
+            yield ("organization", org, len(people), len(self.organization_sessions[org]))
+        for session, moderations in self.moderations.items():
+            yield ("moderations", session, tuple(sorted(moderations)))
+        for session, (year, session_type) in self.session_years.items():
+            yield ("session", session, year or 0, session_type or "")
+        for (rule, role), (participations, documents) in self.inferred.items():
+            yield ("inferred", rule, role, len(participations), len(documents))
+
+
+def summarize(records: Sequence[SessionRecord], resolution: Resolution, minter: IriMinter) -> CorpusSummary:
+    """The corpus counts of these records, their people resolved by `resolution`."""
+    summary = CorpusSummary()
+    for record in records:
+        session = minter.session(record).value
+        summary.session_years[session] = (record.year, record.session_type)
+        for index, person in enumerate(record.participants):
+            if not person.roles:
+                continue
+            key = resolution.person_key(record, index)
+            summary.person_sessions.setdefault(key, set()).add(session)
+            if SPEAKER in person.roles:
+                summary.sessions.setdefault(session, SessionCounts()).add(
+                    key, person.stakeholder_group, person.regional_group)
+            for role in MODERATOR_ROLES:
+                if role in person.roles:
+                    summary.moderations.setdefault(session, set()).add(
+                        (key, minter.participation(record, key, role).value))
+            if person.affiliation:
+                org = resolution.organization_key(record, person.affiliation)
+                summary.organization_people.setdefault(org, set()).add(key)
+                summary.organization_sessions.setdefault(org, set()).add(session)
+            _count_inferred(summary, record, minter, key, person.inferred_roles)
+        for unnamed in record.unnamed_participants:
+            _count_inferred(summary, record, minter, minter.unnamed_holder_key(unnamed.text), unnamed.inferred_roles)
+    return summary
+
+
+def _count_inferred(summary: CorpusSummary, record: SessionRecord, minter: IriMinter, holder_key: str,
+                    inferred_roles: dict[str, str]) -> None:
+    for role, rule in inferred_roles.items():
+        participations, documents = summary.inferred.setdefault((rule, role), (set(), set()))
+        participations.add(minter.participation(record, holder_key, role).value)
+        documents.add(minter.document(record).value)
+
+
+def _n(iri: str) -> NamedNode:
+    return NamedNode(str(iri))
+
+
+def _count(value: int) -> Literal:
+    return Literal(str(value), datatype=_INTEGER)
+
+
+_INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+
+
+def map_summaries(summary: CorpusSummary, minter: IriMinter) -> Iterator[Quad]:
+    """The quads of the summaries graph."""
+    graph = minter.summaries_graph()
+
+    def q(s, p, o) -> Quad:
+        return Quad(_n(s), _n(p), o, graph)
+
+    for session, counts in summary.sessions.items():
+        speakers = counts.speakers.values()
+        groups = set().union(*(g for g, _ in speakers))
+        regions = set().union(*(r for _, r in speakers))
+        yield q(session, IGF.speakerCount, _count(len(counts.speakers)))
+        yield q(session, IGF.speakerStakeholderGroupCount, _count(len(groups)))
+        yield q(session, IGF.speakerRegionalGroupCount, _count(len(regions)))
+        yield q(session, IGF.speakersWithoutStakeholderGroup, _count(sum(1 for g, _ in speakers if not g)))
+        yield q(session, IGF.speakersWithoutRegionalGroup, _count(sum(1 for _, r in speakers if not r)))
+        for group in groups:
+            yield q(session, IGF.speakerStakeholderGroup, _n(group))
+        for region in regions:
+            yield q(session, IGF.speakerRegionalGroup, _n(region))
+    for session, moderations in summary.moderations.items():
+        speakers = summary.sessions[session].speakers if session in summary.sessions else {}
+        for person, participation in moderations:
+            if person in speakers:
+                yield q(session, IGF.moderationBySpeaker, _n(participation))
+    for person, sessions in summary.person_sessions.items():
+        yield q(minter.person(person).value, IGF.sessionCount, _count(len(sessions)))
+    for org, people in summary.organization_people.items():
+        iri = minter.organization(org).value
+        yield q(iri, IGF.participantCount, _count(len(people)))
+        yield q(iri, IGF.participantSessionCount, _count(len(summary.organization_sessions[org])))
+    yield from _observations(summary, minter, q)
+
+
+def _observations(summary: CorpusSummary, minter: IriMinter, q) -> Iterator[Quad]:
+    """The per-year statistics as Data Cube observations: one per combination
+    of dimension values, a dimension left out where the pages state nothing."""
+    by_group: dict[tuple, set[str]] = defaultdict(set)
+    by_region: dict[tuple, set[str]] = defaultdict(set)
+    for session, counts in summary.sessions.items():
+        year = summary.session_years[session][0]
+        if year is None:
+            continue  # the per-year counts leave out sessions with no year
+        for person, (groups, regions) in counts.speakers.items():
+            for group in groups or {None}:
+                by_group[(year, group)].add(person)
+            for region in regions or {None}:
+                by_region[(year, region)].add(person)
+    by_type: dict[tuple, int] = defaultdict(int)
+    for year, session_type in summary.session_years.values():
+        by_type[(year, session_type and session_type_iri(session_type))] += 1
+
+    def year(value: int | None) -> tuple[str, Literal | None, str]:
+        return IGF.refYear, (_count(value) if value is not None else None), str(value or "")
+
+    def concept(prop: str, value: str | None) -> tuple[str, NamedNode | None, str]:
+        return prop, (_n(value) if value else None), (value or "").rsplit("/", 1)[-1]
+
+    for dataset in DATASETS:
+        yield q(minter.summary(dataset).value, RDF.type, _n(QB.DataSet))
+        yield q(minter.summary(dataset).value, QB.structure, _n(IGF[_structure(dataset)]))
+    for (value, group), people in by_group.items():
+        yield from _observation(q, minter, "speakers-by-stakeholder-group",
+                                [year(value), concept(IGF.refStakeholderGroup, group)], [(IGF.numberOfSpeakers, len(people))])
+    for (value, region), people in by_region.items():
+        yield from _observation(q, minter, "speakers-by-regional-group",
+                                [year(value), concept(IGF.refRegionalGroup, region)], [(IGF.numberOfSpeakers, len(people))])
+    for (value, session_type), count in by_type.items():
+        yield from _observation(q, minter, "sessions-by-type",
+                                [year(value), concept(IGF.refSessionType, session_type)], [(IGF.numberOfSessions, count)])
+    for (rule, role), (participations, documents) in summary.inferred.items():
+        yield from _observation(q, minter, "inferred-roles-by-rule",
+                                [(IGF.refRule, Literal(rule), slugify(rule)), concept(IGF.refRole, role_iri(role))],
+                                [(IGF.numberOfRoles, len(participations)), (IGF.numberOfDocuments, len(documents))])
+
+
+def _observation(q, minter: IriMinter, dataset: str, dimensions: list[tuple[str, object, str]],
+                 measures: list[tuple[str, int]]) -> Iterator[Quad]:
+    """One observation: `dimensions` are (property, value or None, IRI segment)."""
+    node = minter.summary(dataset, *(segment or "not-stated" for _, _, segment in dimensions)).value
+    yield q(node, RDF.type, _n(QB.Observation))
+    yield q(node, QB.dataSet, minter.summary(dataset))
+    for prop, value, _ in dimensions:
+        if value is not None:
+            yield q(node, prop, value)
+    for prop, value in measures:
+        yield q(node, prop, _count(value))
+
+
+def _structure(dataset: str) -> str:
+    """`speakers-by-stakeholder-group` -> `SpeakersByStakeholderGroupStructure`."""
+    return "".join(word.capitalize() for word in dataset.split("-")) + "Structure"
