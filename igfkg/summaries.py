@@ -70,6 +70,8 @@ class CorpusSummary:
     session_years: dict[str, tuple[int | None, str | None]] = field(default_factory=dict)  # -> (year, type)
     # session IRI -> (person key, participation IRI) of each moderator role held by a person.
     moderations: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    persons: list[str] = field(default_factory=list)  # every person's key
+    organizations: list[str] = field(default_factory=list)  # every organization's key
     # (rule, role) -> participation IRIs, and the documents where the rule fired.
     inferred: dict[tuple[str, str], tuple[set[str], set[str]]] = field(default_factory=dict)
 
@@ -87,6 +89,8 @@ class CorpusSummary:
             yield ("organization", org, len(people), len(self.organization_sessions[org]))
         for session, moderations in self.moderations.items():
             yield ("moderations", session, tuple(sorted(moderations)))
+        yield ("persons", tuple(sorted(self.persons)))
+        yield ("organizations", tuple(sorted(self.organizations)))
         for session, (year, session_type) in self.session_years.items():
             yield ("session", session, year or 0, session_type or "")
         for (rule, role), (participations, documents) in self.inferred.items():
@@ -95,7 +99,7 @@ class CorpusSummary:
 
 def summarize(records: Sequence[SessionRecord], resolution: Resolution, minter: IriMinter) -> CorpusSummary:
     """The corpus counts of these records, their people resolved by `resolution`."""
-    summary = CorpusSummary()
+    summary = CorpusSummary(persons=list(resolution.persons), organizations=list(resolution.organizations))
     for record in records:
         session = minter.session(record).value
         summary.session_years[session] = (record.year, record.session_type)
@@ -171,6 +175,12 @@ def map_summaries(summary: CorpusSummary, minter: IriMinter) -> Iterator[Quad]:
         iri = minter.organization(org).value
         yield q(iri, IGF.participantCount, _count(len(people)))
         yield q(iri, IGF.participantSessionCount, _count(len(summary.organization_sessions[org])))
+    # Positions: sorting by them sorts by IRI, which a disk-based store does
+    # slowly (it looks up both IRIs' text for every comparison).
+    for nodes in (summary.session_years, (minter.person(key).value for key in summary.persons),
+                  (minter.organization(key).value for key in summary.organizations)):
+        for position, node in enumerate(sorted(nodes), 1):
+            yield q(node, IGF.position, _count(position))
     yield from _observations(summary, minter, q)
 
 

@@ -199,3 +199,12 @@ def test_a_group_changed_on_one_page_updates_the_counts_on_rebuild(corpus, tmp_p
     groups = rows(read_dataset(tmp_path / "cached" / "igf.trig"),
                   f"SELECT ?g WHERE {{ <{twin}> igf:speakerStakeholderGroup ?g }}")
     assert sorted(g.rsplit("/", 1)[1] for (g,) in groups) == ["civil-society", "private-sector"]
+
+
+@pytest.mark.parametrize("kind", ["igf:Session", "schema:Person", "schema:Organization"])
+def test_positions_number_the_nodes_of_a_kind_in_iri_order(store, kind):
+    found = rows(store, f"SELECT DISTINCT ?node ?position WHERE {{ ?node a {kind} ; igf:position ?position }}")
+    nodes = [node for (node,) in rows(store, f"SELECT DISTINCT ?node WHERE {{ ?node a {kind} }}")]
+    assert len(found) == len(nodes) > 10
+    assert [node for node, _ in sorted(found, key=lambda row: row[1])] == sorted(nodes)
+    assert sorted(position for _, position in found) == list(range(1, len(nodes) + 1))
