@@ -74,6 +74,7 @@ class CorpusSummary:
     organizations: list[str] = field(default_factory=list)  # every organization's key
     # (rule, role) -> participation IRIs, and the documents where the rule fired.
     inferred: dict[tuple[str, str], tuple[set[str], set[str]]] = field(default_factory=dict)
+    session_rules: dict[str, set[str]] = field(default_factory=dict)  # session IRI -> rules that fired
 
     def digest(self) -> str:
         """A digest of the counts: the same digest, the same summaries graph."""
@@ -95,6 +96,8 @@ class CorpusSummary:
             yield ("session", session, year or 0, session_type or "")
         for (rule, role), (participations, documents) in self.inferred.items():
             yield ("inferred", rule, role, len(participations), len(documents))
+        for session, rules in self.session_rules.items():
+            yield ("rules", session, tuple(sorted(rules)))
 
 
 def summarize(records: Sequence[SessionRecord], resolution: Resolution, minter: IriMinter) -> CorpusSummary:
@@ -131,6 +134,7 @@ def _count_inferred(summary: CorpusSummary, record: SessionRecord, minter: IriMi
         participations, documents = summary.inferred.setdefault((rule, role), (set(), set()))
         participations.add(minter.participation(record, holder_key, role).value)
         documents.add(minter.document(record).value)
+        summary.session_rules.setdefault(minter.session(record).value, set()).add(rule)
 
 
 def _n(iri: str) -> NamedNode:
@@ -169,6 +173,9 @@ def map_summaries(summary: CorpusSummary, minter: IriMinter) -> Iterator[Quad]:
         for person, participation in moderations:
             if person in speakers:
                 yield q(session, IGF.moderationBySpeaker, _n(participation))
+    for session, rules in summary.session_rules.items():
+        for rule in rules:
+            yield q(session, IGF.inferredRule, Literal(rule))
     for person, sessions in summary.person_sessions.items():
         yield q(minter.person(person).value, IGF.sessionCount, _count(len(sessions)))
     for org, people in summary.organization_people.items():

@@ -208,3 +208,9 @@ def test_positions_number_the_nodes_of_a_kind_in_iri_order(store, kind):
     assert len(found) == len(nodes) > 10
     assert [node for node, _ in sorted(found, key=lambda row: row[1])] == sorted(nodes)
     assert sorted(position for _, position in found) == list(range(1, len(nodes) + 1))
+
+
+def test_the_inference_rules_of_each_session(store):
+    expected = counted(store, "SELECT DISTINCT ?session ?rule WHERE { ?p igf:inferenceRule ?rule ; conf:during ?session }")
+    assert len({session for session, _ in expected}) > 10
+    assert stored(store, "?session igf:inferredRule ?rule", "?session ?rule") == expected
