@@ -65,6 +65,7 @@ class CorpusSummary:
 
     sessions: dict[str, SessionCounts] = field(default_factory=dict)  # session IRI -> speakers
     person_sessions: dict[str, set[str]] = field(default_factory=dict)  # person key -> session IRIs
+    person_roles: dict[str, set[str]] = field(default_factory=dict)  # person key -> roles held anywhere
     organization_people: dict[str, set[str]] = field(default_factory=dict)  # org key -> person keys
     organization_sessions: dict[str, set[str]] = field(default_factory=dict)  # org key -> session IRIs
     session_years: dict[str, tuple[int | None, str | None]] = field(default_factory=dict)  # -> (year, type)
@@ -85,7 +86,7 @@ class CorpusSummary:
             for person, (groups, regions) in counts.speakers.items():
                 yield ("speaker", session, person, tuple(sorted(groups)), tuple(sorted(regions)))
         for person, sessions in self.person_sessions.items():
-            yield ("person", person, len(sessions))
+            yield ("person", person, len(sessions), tuple(sorted(self.person_roles[person])))
         for org, people in self.organization_people.items():
             yield ("organization", org, len(people), len(self.organization_sessions[org]))
         for session, moderations in self.moderations.items():
@@ -111,6 +112,7 @@ def summarize(records: Sequence[SessionRecord], resolution: Resolution, minter: 
                 continue
             key = resolution.person_key(record, index)
             summary.person_sessions.setdefault(key, set()).add(session)
+            summary.person_roles.setdefault(key, set()).update(person.roles)
             if SPEAKER in person.roles:
                 summary.sessions.setdefault(session, SessionCounts()).add(
                     key, person.stakeholder_group, person.regional_group)
@@ -177,7 +179,10 @@ def map_summaries(summary: CorpusSummary, minter: IriMinter) -> Iterator[Quad]:
         for rule in rules:
             yield q(session, IGF.inferredRule, Literal(rule))
     for person, sessions in summary.person_sessions.items():
-        yield q(minter.person(person).value, IGF.sessionCount, _count(len(sessions)))
+        iri = minter.person(person).value
+        yield q(iri, IGF.sessionCount, _count(len(sessions)))
+        for role in summary.person_roles[person]:
+            yield q(iri, IGF.heldRole, _n(role_iri(role)))
     for org, people in summary.organization_people.items():
         iri = minter.organization(org).value
         yield q(iri, IGF.participantCount, _count(len(people)))

@@ -214,3 +214,9 @@ def test_the_inference_rules_of_each_session(store):
     expected = counted(store, "SELECT DISTINCT ?session ?rule WHERE { ?p igf:inferenceRule ?rule ; conf:during ?session }")
     assert len({session for session, _ in expected}) > 10
     assert stored(store, "?session igf:inferredRule ?rule", "?session ?rule") == expected
+
+
+def test_the_roles_each_person_held(store):
+    expected = counted(store, "SELECT DISTINCT ?person ?role WHERE { ?p conf:isHeldBy ?person ; conf:withRole ?role }")
+    assert len({role for _, role in expected}) == 5
+    assert stored(store, "?person igf:heldRole ?role", "?person ?role") == expected
