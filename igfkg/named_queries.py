@@ -10,6 +10,9 @@ A query file starts with a header of comment lines:
     # param: year (xsd:integer) -- one IGF year; every year when not given
     # param: group = sg:civil-society (iri) -- a stakeholder-group concept
 
+A query best planned from its parameters' values says `# plan: parameters
+first` (see igfkg.store.with_values_hint).
+
 A parameter is `NAME [= DEFAULT] (TYPE) [-- what it means]`. TYPE is `iri`,
 `string` or an XSD datatype (`xsd:integer`, `xsd:date`, ...). Without a
 default the variable stays unbound (the query then covers every value).
@@ -40,7 +43,7 @@ from igfkg.store import (
 from igfkg.vocab import DEFAULT_BASE, PREFIXES
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
-_HEADER_FIELD = re.compile(r"^#\s*(title|description|param)\s*:\s*(.*)$")
+_HEADER_FIELD = re.compile(r"^#\s*(title|description|param|plan)\s*:\s*(.*)$")
 _PARAM = re.compile(r"^(?P<name>[A-Za-z_][A-Za-z0-9_]*)\s*(?:=\s*(?P<default>.*?))?\s*"
                     r"\((?P<type>[^()]+)\)\s*(?:--\s*(?P<doc>.*))?$")
 _PREFIX_DECL = re.compile(r"PREFIX\s+([A-Za-z][\w.-]*)?:\s*<([^>]*)>", re.IGNORECASE)
@@ -74,6 +77,7 @@ class NamedQuery:
     description: str = ""
     parameters: list[QueryParameter] = field(default_factory=list)
     path: Path | None = None
+    parameters_first: bool = False  # `# plan: parameters first`
 
     def parameter(self, name: str) -> QueryParameter | None:
         return next((p for p in self.parameters if p.name == name), None)
@@ -86,7 +90,7 @@ def parse_query(sparql: str, name: str = "query", path: Path | None = None) -> N
     >>> q.title, q.parameters[0].default
     ('T', '2023')
     """
-    fields: dict[str, str] = {"title": "", "description": ""}
+    fields: dict[str, str] = {"title": "", "description": "", "plan": ""}
     params: list[QueryParameter] = []
     last = None
     for line in sparql.splitlines():
@@ -109,7 +113,8 @@ def parse_query(sparql: str, name: str = "query", path: Path | None = None) -> N
             p = params[-1]
             params[-1] = QueryParameter(p.name, p.type, p.default,
                                         (p.description + " " + stripped.lstrip("#").strip()).strip())
-    return NamedQuery(name, sparql, fields["title"], fields["description"], params, path)
+    return NamedQuery(name, sparql, fields["title"], fields["description"], params, path,
+                      parameters_first=" ".join(fields["plan"].split()).lower() == "parameters first")
 
 
 def _parse_param(text: str, query_name: str) -> QueryParameter:
@@ -291,7 +296,7 @@ def run_query(store: Store, query: NamedQuery, params: dict[str, Any] | None = N
     raises QueryError naming the query and the line:column."""
     substitutions = bind_parameters(query, params)
     try:
-        return execute_query(store, query.sparql, substitutions)
+        return execute_query(store, query.sparql, substitutions, values_first=query.parameters_first)
     except SyntaxError as error:
         raise QueryError(f"{query.path or query.name}: malformed SPARQL: {_with_position(str(error))}") from error
     except ValueError as error:

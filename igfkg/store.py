@@ -10,6 +10,7 @@ queries and serializes 20-50x faster (see README, "Why these dependencies").
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -199,12 +200,17 @@ def open_dataset(graph: str | Path = "out/igf.trig", store_dir: str | Path | Non
     return store
 
 
-def execute_query(store: Store, sparql: str, substitutions: Mapping[str, Term] | None = None):
+def execute_query(store: Store, sparql: str, substitutions: Mapping[str, Term] | None = None, *,
+                  values_first: bool = False):
     """Run a SPARQL query with the union of all named graphs as the default
     graph. `substitutions` bind variables to RDF terms before evaluation
     (never by editing the query text); a bound variable must be in the
     SELECT projection. Returns pyoxigraph's QuerySolutions (SELECT),
     QueryBoolean (ASK) or QueryTriples (CONSTRUCT/DESCRIBE), each readable once.
+
+    `values_first`: also state the substitutions as a VALUES block at the
+    start of the WHERE group (see `with_values_hint`), for queries that are
+    best planned from their parameters' values.
 
     Raises SyntaxError (message "error at LINE:COLUMN: ...") for a malformed
     query and ValueError for a substitution the query cannot take.
@@ -212,13 +218,81 @@ def execute_query(store: Store, sparql: str, substitutions: Mapping[str, Term] |
     >>> rows = execute_query(store, "SELECT ?s WHERE { ?s a schema:Person }")  # doctest: +SKIP
     """
     bound = {Variable(name): term for name, term in (substitutions or {}).items()}
+    hinted = with_values_hint(sparql, substitutions or {}) if values_first else sparql
     try:
+        if hinted != sparql:
+            try:
+                return store.query(hinted, prefixes=_PREFIX_MAP, use_default_graph_as_union=True,
+                                   substitutions=bound)
+            except SyntaxError:
+                pass  # text the hint's lexer misread: run the query as written
         return store.query(sparql, prefixes=_PREFIX_MAP, use_default_graph_as_union=True,
                            substitutions=bound or None)
     except RuntimeError as error:
         if "projection" in str(error):  # a substitution of an unprojected variable
             raise ValueError(str(error)) from error
         raise
+
+
+_SPARQL_TOKEN = re.compile(r'''
+    (?P<comment>\#[^\n]*)
+  | (?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|'\'\'(?:[^'\\]|\\.|'(?!''))*'\'\'
+              |"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<brace>[{}])
+  | (?P<other>\S)
+''', re.VERBOSE | re.DOTALL)
+
+
+def _where_group_start(sparql: str) -> int | None:
+    """The offset just after the `{` that opens the query's WHERE group, or
+    None when there is none to add to (the short form CONSTRUCT WHERE, whose
+    group is also the template)."""
+    depth, form, after_where, previous = 0, None, False, None
+    for token in _SPARQL_TOKEN.finditer(sparql):
+        kind, text = token.lastgroup, token.group()
+        if kind == "comment":
+            continue
+        if kind == "brace" and text == "{":
+            if depth == 0 and (after_where or form in ("SELECT", "ASK", "DESCRIBE")):
+                return token.end()
+            depth += 1
+        elif kind == "brace":
+            depth -= 1
+        elif kind == "word" and depth == 0:
+            word = text.upper()
+            form = form or (word if word in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE") else None)
+            if word == "WHERE":
+                if previous == "CONSTRUCT":
+                    return None
+                after_where = True
+            previous = word
+        else:
+            previous = None
+    return None
+
+
+def with_values_hint(sparql: str, substitutions: Mapping[str, Term]) -> str:
+    """The query with its bound parameters also stated as a VALUES block at
+    the start of its WHERE group. The substitutions alone give the same
+    answer, but Oxigraph plans the query as if those variables were unbound
+    and joins their values last: at 100,000 sessions the speakers of one
+    group in one year then take 16 s instead of 1.4 s. (Queries that start
+    from a small subquery of their own do better without it.) The values
+    are RDF terms written by Oxigraph (escaped): a value cannot become syntax.
+
+    >>> with_values_hint("SELECT ?y WHERE { ?s igf:year ?y }", {"y": Literal("2023")})
+    'SELECT ?y WHERE { VALUES (?y) { ("2023") } ?s igf:year ?y }'
+    """
+    hinted = {name: term for name, term in substitutions.items()
+              if isinstance(term, NamedNode | Literal) and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name)}
+    start = _where_group_start(sparql) if hinted else None
+    if start is None:
+        return sparql
+    names = " ".join(f"?{name}" for name in hinted)
+    values = " ".join(str(term) for term in hinted.values())
+    return f"{sparql[:start]} VALUES ({names}) {{ ({values}) }}{sparql[start:]}"
 
 
 def term_to_python(term: Term | None):

@@ -50,7 +50,9 @@ from igfkg.build import build
 from igfkg.cli import main
 from igfkg.named_queries import QueryError, bind_parameters, named_queries, parse_query
 from igfkg.sources import read_source
-from igfkg.store import graph_names, graph_stats, open_dataset, read_dataset, store_is_fresh
+from igfkg.store import (
+    execute_query, graph_names, graph_stats, open_dataset, read_answer, read_dataset, store_is_fresh, with_values_hint,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "data" / "seeds"
@@ -516,6 +518,42 @@ def test_header_parsing():
         ("year", "2023", "xsd:integer", "the year"), ("who", None, "string", ""), ("g", "<https://e/x>", "iri", "")]
     with pytest.raises(QueryError, match="unknown type"):
         parse_query("# param: x = 1 (number)\nSELECT ?x WHERE {}")
+
+
+@pytest.mark.parametrize("name", sorted(n for n, q in named_queries().items() if q.parameters))
+def test_stating_the_parameters_as_values_gives_the_same_answer(store, name):
+    """`# plan: parameters first` only changes the plan: every parameterized
+    query answers the same with and without the VALUES block."""
+    named = named_queries()[name]
+    substitutions = bind_parameters(named)
+    plain, hinted = (read_answer(execute_query(store, named.sparql, substitutions, values_first=first)).records()
+                     for first in (False, True))
+    assert hinted == plain
+
+
+@pytest.mark.parametrize("sparql, expected", [
+    ('PREFIX a: <http://e/x#>\n# a { in a comment\nSELECT ?y ("{" AS ?b) WHERE { { SELECT ?y WHERE { ?s ?p ?y } } }',
+     'WHERE { VALUES (?y) { ("2023") } { SELECT'),
+    ("SELECT * { ?s ?p '''}''' , ?y }", 'SELECT * { VALUES (?y) { ("2023") } ?s'),
+    ("CONSTRUCT { ?s ?p ?y } WHERE { ?s ?p ?y }", "CONSTRUCT { ?s ?p ?y } WHERE { VALUES"),
+    ("ASK { ?s ?p ?y }", "ASK { VALUES (?y)"),
+    ("CONSTRUCT WHERE { ?s ?p ?y }", "CONSTRUCT WHERE { ?s ?p ?y }"),  # the group is the template: no hint
+])
+def test_the_values_block_opens_the_where_group(sparql, expected):
+    hinted = with_values_hint(sparql, {"y": Literal("2023")})
+    assert expected in hinted
+    assert hinted.replace(' VALUES (?y) { ("2023") }', "", 1) == sparql
+
+
+def test_a_value_in_the_values_block_stays_a_value(store):
+    hinted = with_values_hint("SELECT ?y WHERE { ?s ?p ?y }", {"y": Literal('x" } ; DROP ALL ; #')})
+    assert hinted == 'SELECT ?y WHERE { VALUES (?y) { ("x\\" } ; DROP ALL ; #") } ?s ?p ?y }'
+    assert read_answer(execute_query(store, hinted)).rows == []
+
+
+def test_plan_header():
+    assert parse_query("# plan: parameters first\nSELECT ?x WHERE {}").parameters_first
+    assert not parse_query("# title: t\nSELECT ?x WHERE {}").parameters_first
 
 
 # --- igfkg query -----------------------------------------------------------------
