@@ -39,7 +39,8 @@ from igfkg.vocab import (
 )
 
 SPEAKER = "speaker"
-MODERATOR_ROLES = ("onsite_moderator", "online_moderator")
+ONLINE_MODERATOR = "online_moderator"
+MODERATOR_ROLES = ("onsite_moderator", ONLINE_MODERATOR)
 # The data sets of per-year statistics: name -> (what is counted, its dimensions).
 DATASETS = ("speakers-by-stakeholder-group", "speakers-by-regional-group", "sessions-by-type",
             "inferred-roles-by-rule")
@@ -50,8 +51,10 @@ class SessionCounts:
     """Speakers of one session: each person's stated groups and regions."""
 
     speakers: dict[str, tuple[set[str], set[str]]] = field(default_factory=dict)
+    participations: dict[str, str] = field(default_factory=dict)  # person key -> speaker participation IRI
 
-    def add(self, person_key: str, group: str | None, region: str | None) -> None:
+    def add(self, person_key: str, participation: str, group: str | None, region: str | None) -> None:
+        self.participations[person_key] = participation
         groups, regions = self.speakers.setdefault(person_key, (set(), set()))
         if group:
             groups.add(stakeholder_iri(group))
@@ -71,6 +74,8 @@ class CorpusSummary:
     session_years: dict[str, tuple[int | None, str | None]] = field(default_factory=dict)  # -> (year, type)
     # session IRI -> (person key, participation IRI) of each moderator role held by a person.
     moderations: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
+    # session IRI -> its online-moderator participations (a person's or a delegation's).
+    online_moderators: dict[str, set[str]] = field(default_factory=dict)
     persons: list[str] = field(default_factory=list)  # every person's key
     organizations: list[str] = field(default_factory=list)  # every organization's key
     # (rule, role) -> participation IRIs, and the documents where the rule fired.
@@ -91,6 +96,8 @@ class CorpusSummary:
             yield ("organization", org, len(people), len(self.organization_sessions[org]))
         for session, moderations in self.moderations.items():
             yield ("moderations", session, tuple(sorted(moderations)))
+        for session, moderators in self.online_moderators.items():
+            yield ("online moderators", session, len(moderators))
         yield ("persons", tuple(sorted(self.persons)))
         yield ("organizations", tuple(sorted(self.organizations)))
         for session, (year, session_type) in self.session_years.items():
@@ -115,7 +122,8 @@ def summarize(records: Sequence[SessionRecord], resolution: Resolution, minter: 
             summary.person_roles.setdefault(key, set()).update(person.roles)
             if SPEAKER in person.roles:
                 summary.sessions.setdefault(session, SessionCounts()).add(
-                    key, person.stakeholder_group, person.regional_group)
+                    key, minter.participation(record, key, SPEAKER).value, person.stakeholder_group,
+                    person.regional_group)
             for role in MODERATOR_ROLES:
                 if role in person.roles:
                     summary.moderations.setdefault(session, set()).add(
@@ -125,9 +133,19 @@ def summarize(records: Sequence[SessionRecord], resolution: Resolution, minter: 
                 summary.organization_people.setdefault(org, set()).add(key)
                 summary.organization_sessions.setdefault(org, set()).add(session)
             _count_inferred(summary, record, minter, key, person.inferred_roles)
+            _count_online_moderator(summary, record, minter, key, person.roles)
         for unnamed in record.unnamed_participants:
-            _count_inferred(summary, record, minter, minter.unnamed_holder_key(unnamed.text), unnamed.inferred_roles)
+            holder = minter.unnamed_holder_key(unnamed.text)
+            _count_inferred(summary, record, minter, holder, unnamed.inferred_roles)
+            _count_online_moderator(summary, record, minter, holder, unnamed.roles)
     return summary
+
+
+def _count_online_moderator(summary: CorpusSummary, record: SessionRecord, minter: IriMinter, holder_key: str,
+                            roles: list[str]) -> None:
+    if ONLINE_MODERATOR in roles:
+        summary.online_moderators.setdefault(minter.session(record).value, set()).add(
+            minter.participation(record, holder_key, ONLINE_MODERATOR).value)
 
 
 def _count_inferred(summary: CorpusSummary, record: SessionRecord, minter: IriMinter, holder_key: str,
@@ -168,8 +186,13 @@ def map_summaries(summary: CorpusSummary, minter: IriMinter) -> Iterator[Quad]:
         yield q(session, IGF.speakersWithoutRegionalGroup, _count(sum(1 for _, r in speakers if not r)))
         for group in groups:
             yield q(session, IGF.speakerStakeholderGroup, _n(group))
+        for person, (person_groups, _) in counts.speakers.items():
+            if not person_groups:
+                yield q(session, IGF.speakerWithoutStakeholderGroup, _n(counts.participations[person]))
         for region in regions:
             yield q(session, IGF.speakerRegionalGroup, _n(region))
+    for session in summary.session_years:
+        yield q(session, IGF.onlineModeratorCount, _count(len(summary.online_moderators.get(session, ()))))
     for session, moderations in summary.moderations.items():
         speakers = summary.sessions[session].speakers if session in summary.sessions else {}
         for person, participation in moderations:

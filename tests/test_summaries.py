@@ -220,3 +220,18 @@ def test_the_roles_each_person_held(store):
     expected = counted(store, "SELECT DISTINCT ?person ?role WHERE { ?p conf:isHeldBy ?person ; conf:withRole ?role }")
     assert len({role for _, role in expected}) == 5
     assert stored(store, "?person igf:heldRole ?role", "?person ?role") == expected
+
+
+def test_the_speakers_of_each_session_without_a_stated_group(store):
+    expected = counted(store, f"SELECT DISTINCT ?session ?p WHERE {{ {SPEAKERS} FILTER NOT EXISTS {{ ?p igf:stakeholderGroup ?g }} }}")
+    assert len(expected) > 10
+    assert stored(store, "?session igf:speakerWithoutStakeholderGroup ?p", "?session ?p") == expected
+
+
+def test_online_moderators_of_each_session(store):
+    moderated = dict(counted(store, """SELECT ?session (COUNT(DISTINCT ?p) AS ?n)
+        WHERE { ?p conf:withRole igfv:role\\/online-moderator ; conf:during ?session } GROUP BY ?session"""))
+    sessions = [s for (s,) in counted(store, "SELECT DISTINCT ?session WHERE { ?session a igf:Session }")]
+    assert 0 < len(moderated) < len(sessions)
+    assert stored(store, "?session igf:onlineModeratorCount ?n", "?session ?n") == sorted(
+        ((s, moderated.get(s, 0)) for s in sessions), key=repr)
