@@ -77,6 +77,8 @@ class CorpusSummary:
     # session IRI -> its online-moderator participations (a person's or a delegation's).
     online_moderators: dict[str, set[str]] = field(default_factory=dict)
     persons: list[str] = field(default_factory=list)  # every person's key
+    spellings: dict[str, int] = field(default_factory=dict)  # person key -> distinct labels, when 2 or more
+    merge_rules: dict[str, set[str]] = field(default_factory=dict)  # person key -> rules of its merge decisions
     organizations: list[str] = field(default_factory=list)  # every organization's key
     # (rule, role) -> participation IRIs, and the documents where the rule fired.
     inferred: dict[tuple[str, str], tuple[set[str], set[str]]] = field(default_factory=dict)
@@ -99,6 +101,8 @@ class CorpusSummary:
         for session, moderators in self.online_moderators.items():
             yield ("online moderators", session, len(moderators))
         yield ("persons", tuple(sorted(self.persons)))
+        yield ("spellings", tuple(sorted(self.spellings.items())))
+        yield ("merge rules", tuple(sorted((key, tuple(sorted(rules))) for key, rules in self.merge_rules.items())))
         yield ("organizations", tuple(sorted(self.organizations)))
         for session, (year, session_type) in self.session_years.items():
             yield ("session", session, year or 0, session_type or "")
@@ -111,6 +115,13 @@ class CorpusSummary:
 def summarize(records: Sequence[SessionRecord], resolution: Resolution, minter: IriMinter) -> CorpusSummary:
     """The corpus counts of these records, their people resolved by `resolution`."""
     summary = CorpusSummary(persons=list(resolution.persons), organizations=list(resolution.organizations))
+    for key, person in resolution.persons.items():
+        labels = 1 + len({label for label in person.labels if label != person.pref_label})
+        if labels > 1:
+            summary.spellings[key] = labels
+        rules = {d.rule for d in person.decisions if d.label != d.other}  # as map_entities writes them
+        if rules:
+            summary.merge_rules[key] = rules
     for record in records:
         session = minter.session(record).value
         summary.session_years[session] = (record.year, record.session_type)
@@ -204,6 +215,10 @@ def map_summaries(summary: CorpusSummary, minter: IriMinter) -> Iterator[Quad]:
     for person, sessions in summary.person_sessions.items():
         iri = minter.person(person).value
         yield q(iri, IGF.sessionCount, _count(len(sessions)))
+        if person in summary.spellings:
+            yield q(iri, IGF.spellingCount, _count(summary.spellings[person]))
+        for rule in summary.merge_rules.get(person, ()):
+            yield q(iri, IGF.mergedByRule, Literal(rule))
         for role in summary.person_roles[person]:
             yield q(iri, IGF.heldRole, _n(role_iri(role)))
     for org, people in summary.organization_people.items():

@@ -235,3 +235,16 @@ def test_online_moderators_of_each_session(store):
     assert 0 < len(moderated) < len(sessions)
     assert stored(store, "?session igf:onlineModeratorCount ?n", "?session ?n") == sorted(
         ((s, moderated.get(s, 0)) for s in sessions), key=repr)
+
+
+def test_the_spellings_of_each_person(store):
+    expected = counted(store, """SELECT ?person (COUNT(DISTINCT ?label) + 1 AS ?n)
+        WHERE { ?person skos:altLabel ?label FILTER EXISTS { ?person a schema:Person } } GROUP BY ?person""")
+    assert len(expected) > 5
+    assert stored(store, "?person igf:spellingCount ?n", "?person ?n") == expected
+
+
+def test_the_merge_rules_of_each_person(store):
+    expected = counted(store, "SELECT DISTINCT ?person ?rule WHERE { ?d igf:mergedInto ?person ; igf:mergeRule ?rule }")
+    assert len(expected) > 5
+    assert stored(store, "?person igf:mergedByRule ?rule", "?person ?rule") == expected
