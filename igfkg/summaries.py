@@ -79,6 +79,7 @@ class CorpusSummary:
     persons: list[str] = field(default_factory=list)  # every person's key
     spellings: dict[str, int] = field(default_factory=dict)  # person key -> distinct labels, when 2 or more
     merge_rules: dict[str, set[str]] = field(default_factory=dict)  # person key -> rules of its merge decisions
+    lowercase_labels: dict[str, set[str]] = field(default_factory=dict)  # person key -> its labels in lower case
     organizations: list[str] = field(default_factory=list)  # every organization's key
     # (rule, role) -> participation IRIs, and the documents where the rule fired.
     inferred: dict[tuple[str, str], tuple[set[str], set[str]]] = field(default_factory=dict)
@@ -102,6 +103,7 @@ class CorpusSummary:
             yield ("online moderators", session, len(moderators))
         yield ("persons", tuple(sorted(self.persons)))
         yield ("spellings", tuple(sorted(self.spellings.items())))
+        yield ("lowercase labels", tuple(sorted((key, tuple(sorted(v))) for key, v in self.lowercase_labels.items())))
         yield ("merge rules", tuple(sorted((key, tuple(sorted(rules))) for key, rules in self.merge_rules.items())))
         yield ("organizations", tuple(sorted(self.organizations)))
         for session, (year, session_type) in self.session_years.items():
@@ -119,6 +121,7 @@ def summarize(records: Sequence[SessionRecord], resolution: Resolution, minter: 
         labels = 1 + len({label for label in person.labels if label != person.pref_label})
         if labels > 1:
             summary.spellings[key] = labels
+        summary.lowercase_labels[key] = {label.lower() for label in (person.pref_label, *person.labels)}
         rules = {d.rule for d in person.decisions if d.label != d.other}  # as map_entities writes them
         if rules:
             summary.merge_rules[key] = rules
@@ -212,15 +215,18 @@ def map_summaries(summary: CorpusSummary, minter: IriMinter) -> Iterator[Quad]:
     for session, rules in summary.session_rules.items():
         for rule in rules:
             yield q(session, IGF.inferredRule, Literal(rule))
-    for person, sessions in summary.person_sessions.items():
+    for person in summary.persons:
         iri = minter.person(person).value
-        yield q(iri, IGF.sessionCount, _count(len(sessions)))
+        if person in summary.person_sessions:
+            yield q(iri, IGF.sessionCount, _count(len(summary.person_sessions[person])))
+        for role in summary.person_roles.get(person, ()):
+            yield q(iri, IGF.heldRole, _n(role_iri(role)))
         if person in summary.spellings:
             yield q(iri, IGF.spellingCount, _count(summary.spellings[person]))
         for rule in summary.merge_rules.get(person, ()):
             yield q(iri, IGF.mergedByRule, Literal(rule))
-        for role in summary.person_roles[person]:
-            yield q(iri, IGF.heldRole, _n(role_iri(role)))
+        for label in summary.lowercase_labels[person]:
+            yield q(iri, IGF.lowercaseLabel, Literal(label))
     for org, people in summary.organization_people.items():
         iri = minter.organization(org).value
         yield q(iri, IGF.participantCount, _count(len(people)))

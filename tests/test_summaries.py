@@ -248,3 +248,10 @@ def test_the_merge_rules_of_each_person(store):
     expected = counted(store, "SELECT DISTINCT ?person ?rule WHERE { ?d igf:mergedInto ?person ; igf:mergeRule ?rule }")
     assert len(expected) > 5
     assert stored(store, "?person igf:mergedByRule ?rule", "?person ?rule") == expected
+
+
+def test_each_person_is_found_by_any_label_in_lower_case(store):
+    expected = counted(store, """SELECT DISTINCT ?person (LCASE(?label) AS ?key) WHERE {
+        { ?person skos:prefLabel ?label } UNION { ?person skos:altLabel ?label } ?person a schema:Person }""")
+    assert len(expected) > 100
+    assert stored(store, "?person igf:lowercaseLabel ?key", "?person ?key") == expected
