@@ -37,6 +37,8 @@ import csv
 import io
 import json
 import shutil
+import subprocess
+import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -675,6 +677,19 @@ def test_persisted_store_reloads_only_when_the_graph_changes(seed_graph, tmp_pat
     # With the graph file gone, the store loaded before still answers.
     graph.unlink()
     assert len(query("sessions-by-type", graph=graph, store=store_dir)) == 1
+
+
+def test_another_process_queries_a_store_this_one_has_open(seed_graph, tmp_path):
+    """The first process to open a persisted store holds its lock; another
+    one reads it as well (read-only)."""
+    store_dir = tmp_path / "store"
+    held = open_dataset(seed_graph, store_dir)
+    command = [sys.executable, "-c", "from igfkg.cli import main; main()", "query", "sessions-by-type",
+               "--graph", str(seed_graph), "--store", str(store_dir), "--format", "csv"]
+    result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 5
+    assert graph_stats(held)["sessions"] == 5
 
 
 @pytest.fixture(scope="module")
