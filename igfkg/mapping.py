@@ -171,6 +171,10 @@ def map_record(record: SessionRecord, resolution: Resolution, minter: IriMinter)
             yield q(membership, ORG.member, person_iri)
             yield q(membership, ORG.organization, org)
             yield q(person_iri, ORG.memberOf, org)
+        if "speaker" in person.roles:
+            # The unqualified form of the speaker participation (as PROV and ORG pair
+            # qualified and direct relations): lets a query go from a session to its speakers.
+            yield q(session, SCHEMA.performer, person_iri)
         for role in person.roles:
             yield from _participation(
                 q, minter, record, session, person_key, role, person.name, person.spans,

@@ -453,7 +453,8 @@ def test_sparql_syntax_in_a_string_parameter_is_a_plain_value(store, value):
 def test_a_name_full_of_sparql_syntax_is_found_exactly(store):
     """A person whose recorded label is SPARQL syntax is found by exactly that
     label, and only by it (a copy of the seed store with one such speaker,
-    and the lower-case label the build stores for every person)."""
+    and what the build adds for every speaker: a lower-case label and the
+    session's schema:performer)."""
     copy = pyoxigraph.Store()
     copy.bulk_extend(store)
     odd = NamedNode(ID + "person/odd")
@@ -467,6 +468,7 @@ def test_a_name_full_of_sparql_syntax_is_found_exactly(store):
         Quad(part, NamedNode(conf + "isHeldBy"), odd, graph),
         Quad(part, NamedNode(conf + "during"), NamedNode(ID + "session/igf2023-ws-73"), graph),
         Quad(part, NamedNode(conf + "withRole"), NamedNode("https://w3id.org/igfkg/vocab/role/speaker"), graph),
+        Quad(NamedNode(ID + "session/igf2023-ws-73"), NamedNode("http://schema.org/performer"), odd, graph),
     ])
     assert names(run("co-speakers", copy, name=label), "coSpeakerName") == [
         "Bu Zhong", "FATIMA ROUMATE", "Xianhong Hu"]

@@ -255,3 +255,9 @@ def test_each_person_is_found_by_any_label_in_lower_case(store):
         { ?person skos:prefLabel ?label } UNION { ?person skos:altLabel ?label } ?person a schema:Person }""")
     assert len(expected) > 100
     assert stored(store, "?person igf:lowercaseLabel ?key", "?person ?key") == expected
+
+
+def test_a_sessions_performers_are_its_speakers(store):
+    expected = counted(store, f"SELECT DISTINCT ?session ?person WHERE {{ {SPEAKERS} }}")
+    assert len(expected) > 100
+    assert counted(store, "SELECT DISTINCT ?session ?person WHERE { ?session schema:performer ?person }") == expected
