@@ -35,7 +35,7 @@ from igfkg.mapping import IriMinter
 from igfkg.model import SessionRecord
 from igfkg.resolve import Resolution
 from igfkg.vocab import (
-    IGF, QB, RDF, region_iri, role_iri, session_type_iri, slugify, stakeholder_iri,
+    IGF, QB, RDF, region_iri, role_iri, session_type_iri, slugify, stakeholder_iri, theme_iri,
 )
 
 SPEAKER = "speaker"
@@ -43,7 +43,7 @@ ONLINE_MODERATOR = "online_moderator"
 MODERATOR_ROLES = ("onsite_moderator", ONLINE_MODERATOR)
 # The data sets of per-year statistics: name -> (what is counted, its dimensions).
 DATASETS = ("speakers-by-stakeholder-group", "speakers-by-regional-group", "sessions-by-type",
-            "inferred-roles-by-rule")
+            "sessions-by-theme", "inferred-roles-by-rule")
 
 
 @dataclass
@@ -72,6 +72,7 @@ class CorpusSummary:
     organization_people: dict[str, set[str]] = field(default_factory=dict)  # org key -> person keys
     organization_sessions: dict[str, set[str]] = field(default_factory=dict)  # org key -> session IRIs
     session_years: dict[str, tuple[int | None, str | None]] = field(default_factory=dict)  # -> (year, type)
+    theme_sessions: dict[tuple[str, int | None], set[str]] = field(default_factory=dict)  # (theme, year) -> sessions
     # session IRI -> (person key, participation IRI) of each moderator role held by a person.
     moderations: dict[str, set[tuple[str, str]]] = field(default_factory=dict)
     # session IRI -> its online-moderator participations (a person's or a delegation's).
@@ -106,6 +107,8 @@ class CorpusSummary:
         yield ("lowercase labels", tuple(sorted((key, tuple(sorted(v))) for key, v in self.lowercase_labels.items())))
         yield ("merge rules", tuple(sorted((key, tuple(sorted(rules))) for key, rules in self.merge_rules.items())))
         yield ("organizations", tuple(sorted(self.organizations)))
+        for (theme, year), sessions in self.theme_sessions.items():
+            yield ("theme", theme, year or 0, len(sessions))
         for session, (year, session_type) in self.session_years.items():
             yield ("session", session, year or 0, session_type or "")
         for (rule, role), (participations, documents) in self.inferred.items():
@@ -128,6 +131,8 @@ def summarize(records: Sequence[SessionRecord], resolution: Resolution, minter: 
     for record in records:
         session = minter.session(record).value
         summary.session_years[session] = (record.year, record.session_type)
+        for theme in record.themes:
+            summary.theme_sessions.setdefault((str(theme_iri(theme)), record.year), set()).add(session)
         for index, person in enumerate(record.participants):
             if not person.roles:
                 continue
@@ -276,6 +281,9 @@ def _observations(summary: CorpusSummary, minter: IriMinter, q) -> Iterator[Quad
     for (value, session_type), count in by_type.items():
         yield from _observation(q, minter, "sessions-by-type",
                                 [year(value), concept(IGF.refSessionType, session_type)], [(IGF.numberOfSessions, count)])
+    for (theme, value), sessions in summary.theme_sessions.items():
+        yield from _observation(q, minter, "sessions-by-theme", [year(value), concept(IGF.refTheme, theme)],
+                                [(IGF.numberOfSessions, len(sessions))])
     for (rule, role), (participations, documents) in summary.inferred.items():
         yield from _observation(q, minter, "inferred-roles-by-rule",
                                 [(IGF.refRule, Literal(rule), slugify(rule)), concept(IGF.refRole, role_iri(role))],

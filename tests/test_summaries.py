@@ -261,3 +261,13 @@ def test_a_sessions_performers_are_its_speakers(store):
     expected = counted(store, f"SELECT DISTINCT ?session ?person WHERE {{ {SPEAKERS} }}")
     assert len(expected) > 100
     assert counted(store, "SELECT DISTINCT ?session ?person WHERE { ?session schema:performer ?person }") == expected
+
+
+def test_sessions_per_year_and_theme(store):
+    expected = counted(store, """SELECT ?year ?theme (COUNT(DISTINCT ?session) AS ?n)
+        WHERE { ?session igf:theme ?theme . OPTIONAL { ?session igf:year ?year } } GROUP BY ?year ?theme""")
+    assert len({theme for _, theme, _ in expected}) > 3
+    found = counted(store, f"""SELECT ?year ?theme ?n WHERE {{ GRAPH <{SUMMARIES}> {{
+        ?set qb:structure igf:SessionsByThemeStructure . ?o qb:dataSet ?set ; igf:numberOfSessions ?n ;
+        igf:refTheme ?theme . OPTIONAL {{ ?o igf:refYear ?year }} }} }}""")
+    assert found == expected
