@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, is_dataclass
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -41,7 +41,7 @@ from igfkg.vocab import (
 SPEAKER = "speaker"
 ONLINE_MODERATOR = "online_moderator"
 MODERATOR_ROLES = ("onsite_moderator", ONLINE_MODERATOR)
-# The data sets of per-year statistics: name -> (what is counted, its dimensions).
+# The Data Cube data sets, each with an igf:<Name>Structure in the ontology.
 DATASETS = ("speakers-by-stakeholder-group", "speakers-by-regional-group", "sessions-by-type",
             "sessions-by-theme", "inferred-roles-by-rule")
 
@@ -87,34 +87,21 @@ class CorpusSummary:
     session_rules: dict[str, set[str]] = field(default_factory=dict)  # session IRI -> rules that fired
 
     def digest(self) -> str:
-        """A digest of the counts: the same digest, the same summaries graph."""
-        return hashlib.sha256(repr(sorted(self._facts())).encode("utf-8")).hexdigest()
+        """A digest of everything here: the same digest, the same summaries graph."""
+        return hashlib.sha256(repr(_canonical(self)).encode("utf-8")).hexdigest()
 
-    def _facts(self) -> Iterator[tuple]:
-        for session, counts in self.sessions.items():
-            for person, (groups, regions) in counts.speakers.items():
-                yield ("speaker", session, person, tuple(sorted(groups)), tuple(sorted(regions)))
-        for person, sessions in self.person_sessions.items():
-            yield ("person", person, len(sessions), tuple(sorted(self.person_roles[person])))
-        for org, people in self.organization_people.items():
-            yield ("organization", org, len(people), len(self.organization_sessions[org]))
-        for session, moderations in self.moderations.items():
-            yield ("moderations", session, tuple(sorted(moderations)))
-        for session, moderators in self.online_moderators.items():
-            yield ("online moderators", session, len(moderators))
-        yield ("persons", tuple(sorted(self.persons)))
-        yield ("spellings", tuple(sorted(self.spellings.items())))
-        yield ("lowercase labels", tuple(sorted((key, tuple(sorted(v))) for key, v in self.lowercase_labels.items())))
-        yield ("merge rules", tuple(sorted((key, tuple(sorted(rules))) for key, rules in self.merge_rules.items())))
-        yield ("organizations", tuple(sorted(self.organizations)))
-        for (theme, year), sessions in self.theme_sessions.items():
-            yield ("theme", theme, year or 0, len(sessions))
-        for session, (year, session_type) in self.session_years.items():
-            yield ("session", session, year or 0, session_type or "")
-        for (rule, role), (participations, documents) in self.inferred.items():
-            yield ("inferred", rule, role, len(participations), len(documents))
-        for session, rules in self.session_rules.items():
-            yield ("rules", session, tuple(sorted(rules)))
+
+def _canonical(value):
+    """A value with its dicts and sets in sorted order, so equal summaries have equal reprs."""
+    if is_dataclass(value):
+        return _canonical(vars(value))
+    if isinstance(value, dict):
+        return sorted((repr(key), _canonical(item)) for key, item in value.items())
+    if isinstance(value, set | frozenset):
+        return sorted(repr(_canonical(item)) for item in value)
+    if isinstance(value, list | tuple):
+        return [_canonical(item) for item in value]
+    return value
 
 
 def summarize(records: Sequence[SessionRecord], resolution: Resolution, minter: IriMinter) -> CorpusSummary:
@@ -274,13 +261,16 @@ def _observations(summary: CorpusSummary, minter: IriMinter, q) -> Iterator[Quad
         yield q(minter.summary(dataset).value, QB.structure, _n(IGF[_structure(dataset)]))
     for (value, group), people in by_group.items():
         yield from _observation(q, minter, "speakers-by-stakeholder-group",
-                                [year(value), concept(IGF.refStakeholderGroup, group)], [(IGF.numberOfSpeakers, len(people))])
+                                [year(value), concept(IGF.refStakeholderGroup, group)],
+                                [(IGF.numberOfSpeakers, len(people))])
     for (value, region), people in by_region.items():
         yield from _observation(q, minter, "speakers-by-regional-group",
-                                [year(value), concept(IGF.refRegionalGroup, region)], [(IGF.numberOfSpeakers, len(people))])
+                                [year(value), concept(IGF.refRegionalGroup, region)],
+                                [(IGF.numberOfSpeakers, len(people))])
     for (value, session_type), count in by_type.items():
         yield from _observation(q, minter, "sessions-by-type",
-                                [year(value), concept(IGF.refSessionType, session_type)], [(IGF.numberOfSessions, count)])
+                                [year(value), concept(IGF.refSessionType, session_type)],
+                                [(IGF.numberOfSessions, count)])
     for (theme, value), sessions in summary.theme_sessions.items():
         yield from _observation(q, minter, "sessions-by-theme", [year(value), concept(IGF.refTheme, theme)],
                                 [(IGF.numberOfSessions, len(sessions))])

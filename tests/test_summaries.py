@@ -211,7 +211,8 @@ def test_positions_number_the_nodes_of_a_kind_in_iri_order(store, kind):
 
 
 def test_the_inference_rules_of_each_session(store):
-    expected = counted(store, "SELECT DISTINCT ?session ?rule WHERE { ?p igf:inferenceRule ?rule ; conf:during ?session }")
+    expected = counted(store, """SELECT DISTINCT ?session ?rule
+        WHERE { ?p igf:inferenceRule ?rule ; conf:during ?session }""")
     assert len({session for session, _ in expected}) > 10
     assert stored(store, "?session igf:inferredRule ?rule", "?session ?rule") == expected
 
@@ -223,7 +224,8 @@ def test_the_roles_each_person_held(store):
 
 
 def test_the_speakers_of_each_session_without_a_stated_group(store):
-    expected = counted(store, f"SELECT DISTINCT ?session ?p WHERE {{ {SPEAKERS} FILTER NOT EXISTS {{ ?p igf:stakeholderGroup ?g }} }}")
+    expected = counted(store, f"""SELECT DISTINCT ?session ?p
+        WHERE {{ {SPEAKERS} FILTER NOT EXISTS {{ ?p igf:stakeholderGroup ?g }} }}""")
     assert len(expected) > 10
     assert stored(store, "?session igf:speakerWithoutStakeholderGroup ?p", "?session ?p") == expected
 
