@@ -39,7 +39,7 @@ from igfkg.cache import BuildCache
 from igfkg.mapping import IriMinter
 from igfkg.model import SessionRecord
 from igfkg.resolve import Aliases, Resolution, resolve, resolve_theme_labels
-from igfkg.summaries import summarize
+from igfkg.summaries import summarize, summary_features
 from igfkg.validate import ValidationReport, ValidationResult, compile_shapes
 from igfkg.validate_blocks import report_from, target_predicates, validate_documents, validate_shared
 from igfkg.vocab import RDF
@@ -228,14 +228,15 @@ def build_graph(records: Sequence[SessionRecord], resolution: Resolution, minter
 
     # Entities graph: again only when the resolution changed (or its text is lost).
     # The resolution key stands for the people and organizations it yields (it is deterministic).
-    # The summaries graph (counts over the corpus) goes with it, keyed by the counts themselves.
+    # The summaries graph (counts over the corpus) goes with it: keyed by what
+    # summarizing reads of each record, so that it is redone only when that changed.
     people = resolution_key or (sorted(resolution.persons.items()), sorted(resolution.organizations.items()))
-    summary = summarize(records, resolution, minter)
-    new.entities_key = _digest(minter.base, people, sorted(resolution.theme_labels.items()), summary.digest())
+    summary_inputs = sorted(repr(summary_features(record, minter)) for record in records)
+    new.entities_key = _digest(minter.base, people, sorted(resolution.theme_labels.items()), summary_inputs)
     entities_trig = _slice(previous.get("igf.trig"), old.entities_span) \
         if old.entities_key == new.entities_key and old.entities else None
     if entities_trig is None:
-        fresh = entities_block(resolution, minter, summary)
+        fresh = entities_block(resolution, minter, summarize(records, resolution, minter))
         new.entities, entities_trig = fresh.light(), fresh.trig
     else:
         new.entities = old.entities

@@ -24,10 +24,9 @@ are properties of those nodes.
 
 from __future__ import annotations
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field, is_dataclass
+from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -86,22 +85,17 @@ class CorpusSummary:
     inferred: dict[tuple[str, str], tuple[set[str], set[str]]] = field(default_factory=dict)
     session_rules: dict[str, set[str]] = field(default_factory=dict)  # session IRI -> rules that fired
 
-    def digest(self) -> str:
-        """A digest of everything here: the same digest, the same summaries graph."""
-        return hashlib.sha256(repr(_canonical(self)).encode("utf-8")).hexdigest()
 
-
-def _canonical(value):
-    """A value with its dicts and sets in sorted order, so equal summaries have equal reprs."""
-    if is_dataclass(value):
-        return _canonical(vars(value))
-    if isinstance(value, dict):
-        return sorted((repr(key), _canonical(item)) for key, item in value.items())
-    if isinstance(value, set | frozenset):
-        return sorted(repr(_canonical(item)) for item in value)
-    if isinstance(value, list | tuple):
-        return [_canonical(item) for item in value]
-    return value
+def summary_features(record: SessionRecord, minter: IriMinter) -> tuple:
+    """What `summarize` reads of a record besides its people's entity keys
+    (which the resolution decides): equal features, equal contributions.
+    Cheap, so a rebuild can tell whether the summaries changed without
+    summarizing (a prose edit leaves them as they were)."""
+    people = tuple((index, tuple(p.roles), p.stakeholder_group, p.regional_group, p.affiliation,
+                    tuple(sorted(p.inferred_roles.items()))) for index, p in enumerate(record.participants))
+    unnamed = tuple((u.text, tuple(u.roles), tuple(sorted(u.inferred_roles.items())))
+                    for u in record.unnamed_participants)
+    return minter.session_key(record), record.year, record.session_type, tuple(record.themes), people, unnamed
 
 
 def summarize(records: Sequence[SessionRecord], resolution: Resolution, minter: IriMinter) -> CorpusSummary:
