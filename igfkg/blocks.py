@@ -28,9 +28,9 @@ import pyoxigraph
 from pyoxigraph import Quad, RdfFormat, Triple
 
 from igfkg.mapping import IriMinter, map_entities, map_record
-from igfkg.summaries import CorpusSummary, map_summaries
 from igfkg.model import SessionRecord
 from igfkg.resolve import Resolution
+from igfkg.summaries import CorpusSummary, map_summaries
 from igfkg.vocab import IGF, PREFIXES, RDF, SCHEMA
 
 _PREFIX_MAP = {name: str(ns) for name, ns in PREFIXES.items()}

@@ -226,10 +226,9 @@ def build_graph(records: Sequence[SessionRecord], resolution: Resolution, minter
     new.shared_digest = _update_digest(old, new)
     new.changed_lines = {}
 
-    # Entities graph: again only when the resolution changed (or its text is lost).
-    # The resolution key stands for the people and organizations it yields (it is deterministic).
-    # The summaries graph (counts over the corpus) goes with it: keyed by what
-    # summarizing reads of each record, so that it is redone only when that changed.
+    # Entities and summaries graphs: again only when the resolution or what summarizing
+    # reads of the records changed (or their text is lost). The resolution key stands for
+    # the people and organizations it yields (it is deterministic).
     people = resolution_key or (sorted(resolution.persons.items()), sorted(resolution.organizations.items()))
     summary_inputs = sorted(repr(summary_features(record, minter)) for record in records)
     new.entities_key = _digest(minter.base, people, sorted(resolution.theme_labels.items()), summary_inputs)

@@ -207,14 +207,14 @@ def open_dataset(graph: str | Path = "out/igf.trig", store_dir: str | Path | Non
 def execute_query(store: Store, sparql: str, substitutions: Mapping[str, Term] | None = None, *,
                   values_first: bool = False):
     """Run a SPARQL query with the union of all named graphs as the default
-    graph. `substitutions` bind variables to RDF terms before evaluation
-    (never by editing the query text); a bound variable must be in the
-    SELECT projection. Returns pyoxigraph's QuerySolutions (SELECT),
-    QueryBoolean (ASK) or QueryTriples (CONSTRUCT/DESCRIBE), each readable once.
+    graph. `substitutions` bind variables to RDF terms before evaluation (not
+    pasted into the query text); a bound variable must be in the SELECT
+    projection. Returns pyoxigraph's QuerySolutions (SELECT), QueryBoolean
+    (ASK) or QueryTriples (CONSTRUCT/DESCRIBE), each readable once.
 
-    `values_first`: also state the substitutions as a VALUES block at the
-    start of the WHERE group (see `with_values_hint`), for queries that are
-    best planned from their parameters' values.
+    `values_first`: also state the substitutions as a VALUES block of RDF
+    terms at the start of the WHERE group (see `with_values_hint`), for
+    queries that are best planned from their parameters' values.
 
     Raises SyntaxError (message "error at LINE:COLUMN: ...") for a malformed
     query and ValueError for a substitution the query cannot take.

@@ -25,9 +25,9 @@ import igfkg.incremental
 import igfkg.validate_blocks as validate_blocks
 from igfkg.build import build, read_corpus
 from igfkg.mapping import IriMinter, map_entities, map_record
-from igfkg.summaries import map_summaries, summarize
 from igfkg.resolve import resolve
 from igfkg.store import graph_stats, read_dataset
+from igfkg.summaries import map_summaries, summarize
 from igfkg.validate import load_shapes, validate_store
 
 ROOT = Path(__file__).resolve().parent.parent
