@@ -25,7 +25,7 @@ are properties of those nodes.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from pyoxigraph import Literal, NamedNode, Quad
@@ -229,17 +229,21 @@ def map_summaries(summary: CorpusSummary, minter: IriMinter) -> Iterator[Quad]:
 def _observations(summary: CorpusSummary, minter: IriMinter, q) -> Iterator[Quad]:
     """The per-year statistics as Data Cube observations: one per combination
     of dimension values, a dimension left out where the pages state nothing."""
-    by_group: dict[tuple, set[str]] = defaultdict(set)
-    by_region: dict[tuple, set[str]] = defaultdict(set)
+    # (year, group or region) -> the people counted, and their speaker participations.
+    by_group: dict[tuple, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
+    by_region: dict[tuple, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
     for session, counts in summary.sessions.items():
         year = summary.session_years[session][0]
         if year is None:
             continue  # the per-year counts leave out sessions with no year
         for person, (groups, regions) in counts.speakers.items():
-            for group in groups or {None}:
-                by_group[(year, group)].add(person)
-            for region in regions or {None}:
-                by_region[(year, region)].add(person)
+            participation = counts.participations[person]
+            for key in ((year, group) for group in groups or {None}):
+                by_group[key][0].add(person)
+                by_group[key][1].add(participation)
+            for key in ((year, region) for region in regions or {None}):
+                by_region[key][0].add(person)
+                by_region[key][1].add(participation)
     by_type: dict[tuple, int] = defaultdict(int)
     for year, session_type in summary.session_years.values():
         by_type[(year, session_type and session_type_iri(session_type))] += 1
@@ -253,14 +257,14 @@ def _observations(summary: CorpusSummary, minter: IriMinter, q) -> Iterator[Quad
     for dataset in DATASETS:
         yield q(minter.summary(dataset).value, RDF.type, _n(QB.DataSet))
         yield q(minter.summary(dataset).value, QB.structure, _n(IGF[_structure(dataset)]))
-    for (value, group), people in by_group.items():
+    for (value, group), (people, participations) in by_group.items():
         yield from _observation(q, minter, "speakers-by-stakeholder-group",
                                 [year(value), concept(IGF.refStakeholderGroup, group)],
-                                [(IGF.numberOfSpeakers, len(people))])
-    for (value, region), people in by_region.items():
+                                [(IGF.numberOfSpeakers, len(people))], participations)
+    for (value, region), (people, participations) in by_region.items():
         yield from _observation(q, minter, "speakers-by-regional-group",
                                 [year(value), concept(IGF.refRegionalGroup, region)],
-                                [(IGF.numberOfSpeakers, len(people))])
+                                [(IGF.numberOfSpeakers, len(people))], participations)
     for (value, session_type), count in by_type.items():
         yield from _observation(q, minter, "sessions-by-type",
                                 [year(value), concept(IGF.refSessionType, session_type)],
@@ -275,8 +279,10 @@ def _observations(summary: CorpusSummary, minter: IriMinter, q) -> Iterator[Quad
 
 
 def _observation(q, minter: IriMinter, dataset: str, dimensions: list[tuple[str, object, str]],
-                 measures: list[tuple[str, int]]) -> Iterator[Quad]:
-    """One observation: `dimensions` are (property, value or None, IRI segment)."""
+                 measures: list[tuple[str, int]], counted: Iterable[str] = ()) -> Iterator[Quad]:
+    """One observation: `dimensions` are (property, value or None, IRI segment);
+    `counted`, the participations it counts (so a count can be checked, and
+    its people listed without searching every participation)."""
     node = minter.summary(dataset, *(segment or "not-stated" for _, _, segment in dimensions)).value
     yield q(node, RDF.type, _n(QB.Observation))
     yield q(node, QB.dataSet, minter.summary(dataset))
@@ -285,6 +291,8 @@ def _observation(q, minter: IriMinter, dataset: str, dimensions: list[tuple[str,
             yield q(node, prop, value)
     for prop, value in measures:
         yield q(node, prop, _count(value))
+    for participation in counted:
+        yield q(node, IGF.countedParticipation, _n(participation))
 
 
 def _structure(dataset: str) -> str:
