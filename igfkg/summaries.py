@@ -229,9 +229,9 @@ def map_summaries(summary: CorpusSummary, minter: IriMinter) -> Iterator[Quad]:
 def _observations(summary: CorpusSummary, minter: IriMinter, q) -> Iterator[Quad]:
     """The per-year statistics as Data Cube observations: one per combination
     of dimension values, a dimension left out where the pages state nothing."""
-    # (year, group or region) -> the people counted, and their speaker participations.
+    # (year, group) -> the people counted, and their speaker participations; (year, region) -> people.
     by_group: dict[tuple, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
-    by_region: dict[tuple, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
+    by_region: dict[tuple, set[str]] = defaultdict(set)
     for session, counts in summary.sessions.items():
         year = summary.session_years[session][0]
         if year is None:
@@ -241,9 +241,8 @@ def _observations(summary: CorpusSummary, minter: IriMinter, q) -> Iterator[Quad
             for key in ((year, group) for group in groups or {None}):
                 by_group[key][0].add(person)
                 by_group[key][1].add(participation)
-            for key in ((year, region) for region in regions or {None}):
-                by_region[key][0].add(person)
-                by_region[key][1].add(participation)
+            for region in regions or {None}:
+                by_region[(year, region)].add(person)
     by_type: dict[tuple, int] = defaultdict(int)
     for year, session_type in summary.session_years.values():
         by_type[(year, session_type and session_type_iri(session_type))] += 1
@@ -261,10 +260,10 @@ def _observations(summary: CorpusSummary, minter: IriMinter, q) -> Iterator[Quad
         yield from _observation(q, minter, "speakers-by-stakeholder-group",
                                 [year(value), concept(IGF.refStakeholderGroup, group)],
                                 [(IGF.numberOfSpeakers, len(people))], participations)
-    for (value, region), (people, participations) in by_region.items():
+    for (value, region), people in by_region.items():
         yield from _observation(q, minter, "speakers-by-regional-group",
                                 [year(value), concept(IGF.refRegionalGroup, region)],
-                                [(IGF.numberOfSpeakers, len(people))], participations)
+                                [(IGF.numberOfSpeakers, len(people))])
     for (value, session_type), count in by_type.items():
         yield from _observation(q, minter, "sessions-by-type",
                                 [year(value), concept(IGF.refSessionType, session_type)],
@@ -282,7 +281,9 @@ def _observation(q, minter: IriMinter, dataset: str, dimensions: list[tuple[str,
                  measures: list[tuple[str, int]], counted: Iterable[str] = ()) -> Iterator[Quad]:
     """One observation: `dimensions` are (property, value or None, IRI segment);
     `counted`, the participations it counts (so a count can be checked, and
-    its people listed without searching every participation)."""
+    its people listed without searching every participation: speakers per
+    stakeholder group, the count the named queries list; not per region,
+    which would add as many links again)."""
     node = minter.summary(dataset, *(segment or "not-stated" for _, _, segment in dimensions)).value
     yield q(node, RDF.type, _n(QB.Observation))
     yield q(node, QB.dataSet, minter.summary(dataset))
