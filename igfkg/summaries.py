@@ -191,6 +191,13 @@ def map_summaries(summary: CorpusSummary, minter: IriMinter) -> Iterator[Quad]:
                 yield q(session, IGF.speakerWithoutStakeholderGroup, _n(counts.participations[person]))
         for region in regions:
             yield q(session, IGF.speakerRegionalGroup, _n(region))
+    # The least diverse first (fewest stakeholder groups, then regions, then IRI): one
+    # number to sort by, where sorting by three joined values costs a lookup per session.
+    def diversity(session: str) -> tuple[int, int, str]:
+        speakers = summary.sessions[session].speakers.values()
+        return len(set().union(*(g for g, _ in speakers))), len(set().union(*(r for _, r in speakers))), session
+    for rank, session in enumerate(sorted(summary.sessions, key=diversity), 1):
+        yield q(session, IGF.diversityRank, _count(rank))
     for session in summary.session_years:
         yield q(session, IGF.onlineModeratorCount, _count(len(summary.online_moderators.get(session, ()))))
     for session, moderations in summary.moderations.items():

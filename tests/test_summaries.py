@@ -284,3 +284,13 @@ def test_each_speaker_count_per_group_links_the_participations_it_counts(store):
         ?o qb:dataSet ?set ; igf:refYear ?year ; igf:countedParticipation ?p .
         OPTIONAL {{ ?o igf:refStakeholderGroup ?g }} }} }}""")
     assert found == expected
+
+
+def test_the_diversity_rank_orders_sessions_by_groups_then_regions_then_iri(store):
+    counts = rows(store, f"""SELECT ?session (COUNT(DISTINCT ?g) AS ?groups) (COUNT(DISTINCT ?r) AS ?regions)
+        WHERE {{ {SPEAKERS} OPTIONAL {{ ?p igf:stakeholderGroup ?g }} OPTIONAL {{ ?p igf:regionalGroup ?r }} }}
+        GROUP BY ?session""")
+    expected = [session for session, _, _ in sorted(counts, key=lambda row: (row[1], row[2], row[0]))]
+    assert len({(groups, regions) for _, groups, regions in counts}) > 3
+    ranked = rows(store, "SELECT ?session ?rank WHERE { ?session igf:diversityRank ?rank }")
+    assert [session for session, _ in sorted(ranked, key=lambda row: row[1])] == expected
