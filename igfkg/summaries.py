@@ -132,29 +132,29 @@ def summarize(records: Sequence[SessionRecord], resolution: Resolution, minter: 
                 org = resolution.organization_key(record, person.affiliation)
                 summary.organization_people.setdefault(org, set()).add(key)
                 summary.organization_sessions.setdefault(org, set()).add(session)
-            _count_inferred(summary, record, minter, key, person.inferred_roles)
-            _count_online_moderator(summary, record, minter, key, person.roles)
+            _count_inferred(summary, record, session, minter, key, person.inferred_roles)
+            _count_online_moderator(summary, record, session, minter, key, person.roles)
         for unnamed in record.unnamed_participants:
             holder = minter.unnamed_holder_key(unnamed.text)
-            _count_inferred(summary, record, minter, holder, unnamed.inferred_roles)
-            _count_online_moderator(summary, record, minter, holder, unnamed.roles)
+            _count_inferred(summary, record, session, minter, holder, unnamed.inferred_roles)
+            _count_online_moderator(summary, record, session, minter, holder, unnamed.roles)
     return summary
 
 
-def _count_online_moderator(summary: CorpusSummary, record: SessionRecord, minter: IriMinter, holder_key: str,
-                            roles: list[str]) -> None:
+def _count_online_moderator(summary: CorpusSummary, record: SessionRecord, session: str, minter: IriMinter,
+                            holder_key: str, roles: list[str]) -> None:
     if ONLINE_MODERATOR in roles:
-        summary.online_moderators.setdefault(minter.session(record).value, set()).add(
+        summary.online_moderators.setdefault(session, set()).add(
             minter.participation(record, holder_key, ONLINE_MODERATOR).value)
 
 
-def _count_inferred(summary: CorpusSummary, record: SessionRecord, minter: IriMinter, holder_key: str,
-                    inferred_roles: dict[str, str]) -> None:
+def _count_inferred(summary: CorpusSummary, record: SessionRecord, session: str, minter: IriMinter,
+                    holder_key: str, inferred_roles: dict[str, str]) -> None:
     for role, rule in inferred_roles.items():
         participations, documents = summary.inferred.setdefault((rule, role), (set(), set()))
         participations.add(minter.participation(record, holder_key, role).value)
         documents.add(minter.document(record).value)
-        summary.session_rules.setdefault(minter.session(record).value, set()).add(rule)
+        summary.session_rules.setdefault(session, set()).add(rule)
 
 
 def _n(iri: str) -> NamedNode:
@@ -175,10 +175,12 @@ def map_summaries(summary: CorpusSummary, minter: IriMinter) -> Iterator[Quad]:
     def q(s, p, o) -> Quad:
         return Quad(_n(s), _n(p), o, graph)
 
+    diversity: dict[str, tuple[int, int, str]] = {}  # session -> (groups, regions, IRI), for the rank
     for session, counts in summary.sessions.items():
         speakers = counts.speakers.values()
         groups = set().union(*(g for g, _ in speakers))
         regions = set().union(*(r for _, r in speakers))
+        diversity[session] = (len(groups), len(regions), session)
         yield q(session, IGF.speakerCount, _count(len(counts.speakers)))
         yield q(session, IGF.speakerStakeholderGroupCount, _count(len(groups)))
         yield q(session, IGF.speakerRegionalGroupCount, _count(len(regions)))
@@ -193,10 +195,7 @@ def map_summaries(summary: CorpusSummary, minter: IriMinter) -> Iterator[Quad]:
             yield q(session, IGF.speakerRegionalGroup, _n(region))
     # The least diverse first (fewest stakeholder groups, then regions, then IRI): one
     # number to sort by, where sorting by three joined values costs a lookup per session.
-    def diversity(session: str) -> tuple[int, int, str]:
-        speakers = summary.sessions[session].speakers.values()
-        return len(set().union(*(g for g, _ in speakers))), len(set().union(*(r for _, r in speakers))), session
-    for rank, session in enumerate(sorted(summary.sessions, key=diversity), 1):
+    for rank, session in enumerate(sorted(summary.sessions, key=diversity.__getitem__), 1):
         yield q(session, IGF.diversityRank, _count(rank))
     for session in summary.session_years:
         yield q(session, IGF.onlineModeratorCount, _count(len(summary.online_moderators.get(session, ()))))
