@@ -28,7 +28,7 @@ import hashlib
 import pickle
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
 from rdflib import Graph
@@ -206,14 +206,17 @@ def build_graph(records: Sequence[SessionRecord], resolution: Resolution, minter
     todo = [item for item in keyed if item[1] not in old.documents or not cache.has_document(item[1])]
     current = {key for _, key, _ in keyed}
     new.shared, new.hints = Counter(old.shared), Counter(old.hints)
+    # The shared lines of the documents that came and went, for validating
+    # the shared part again where they are (None: all of it, e.g. a first build).
+    touched: list[bytes] | None = [] if validate and old.validation_key else None
     for key in set(old.documents) - current:  # documents that changed or went away
-        _apply(new, cache.get_block(key), -1)
+        touched = _apply(new, cache.get_block(key), -1, touched)
     mapped = 0
     # Blocks are folded in as they come, and dropped: memory holds summaries, not blocks.
     for block in _map_documents(todo, resolution, minter, cache, jobs, hint_predicates):
         if block.key in old.documents:  # re-mapped because its text files were lost
-            _apply(new, block, -1)
-        _apply(new, block, +1)
+            touched = _apply(new, block, -1, touched)
+        touched = _apply(new, block, +1, touched)
         new.documents[block.key] = _summary(block)
         mapped += 1
         if progress:
@@ -237,6 +240,10 @@ def build_graph(records: Sequence[SessionRecord], resolution: Resolution, minter
     if entities_trig is None:
         fresh = entities_block(resolution, minter, summarize(records, resolution, minter))
         new.entities, entities_trig = fresh.light(), fresh.trig
+        if touched is not None and old.entities is not None:
+            touched += set(old.entities.shared).symmetric_difference(new.entities.shared)
+        else:
+            touched = None
     else:
         new.entities = old.entities
     entities = replace(new.entities, trig=entities_trig)
@@ -255,7 +262,8 @@ def build_graph(records: Sequence[SessionRecord], resolution: Resolution, minter
     report = None
     validated = 0
     if validate:
-        report, validated = _validate(keyed, old, new, entities, shared_lines, cache, shapes, jobs, progress)
+        report, validated = _validate(keyed, old, new, entities, shared_lines, cache, shapes, jobs, progress,
+                                      touched)
     validated_at = time.perf_counter()
 
     order = sorted(current, key=lambda key: new.documents[key].graph)
@@ -273,9 +281,20 @@ def build_graph(records: Sequence[SessionRecord], resolution: Resolution, minter
     return GraphBuild(outputs.trig, outputs.turtle, stats, report, mapped, validated, unchanged), new
 
 
-def _apply(state: BuildState, block: DocumentBlock | None, sign: int) -> None:
+# Past this many lines of changed documents, the shared part is validated whole.
+_MOST_TOUCHED = 200_000
+
+
+def _apply(state: BuildState, block: DocumentBlock | None, sign: int,
+           touched: list[bytes] | None = None) -> list[bytes] | None:
+    """Add (+1) or take away (-1) a document's shared lines and hints; returns
+    `touched` with those lines added (None once there are too many to follow)."""
     if block is None:
-        return
+        return None  # a lost block: what it held is unknown
+    if touched is not None:
+        touched += block.shared + block.hints
+        if len(touched) > _MOST_TOUCHED:
+            touched = None
     for line in block.shared:
         before = state.shared[line]
         state.shared[line] = before + sign
@@ -283,6 +302,7 @@ def _apply(state: BuildState, block: DocumentBlock | None, sign: int) -> None:
             state.changed_lines[line] = state.changed_lines.get(line, 0) + (1 if sign > 0 else -1)
     for line in block.hints:
         state.hints[line] += sign
+    return touched
 
 
 def _summary(block: DocumentBlock) -> DocumentSummary:
@@ -373,8 +393,10 @@ def _resolution_for(records: Sequence[SessionRecord], by_document: dict[str, _Ke
 
 
 def _validate(keyed, old: BuildState, new: BuildState, entities: DocumentBlock, shared_lines: _SharedLines,
-              cache: BuildCache, shapes: Graph, jobs: int,
-              progress: Progress | None) -> tuple[ValidationReport, int]:
+              cache: BuildCache, shapes: Graph, jobs: int, progress: Progress | None,
+              touched: list[bytes] | None) -> tuple[ValidationReport, int]:
+    """The report; the shared part is validated again only where `touched`
+    (the lines that changed since the last build validated it) reaches."""
     checks = compile_shapes(shapes)
     todo = [key for _, key, _ in keyed if new.documents[key].results is None]
     for key, found in zip(todo, validate_documents(todo, cache, shapes, jobs=jobs, progress=progress,
@@ -382,14 +404,29 @@ def _validate(keyed, old: BuildState, new: BuildState, entities: DocumentBlock, 
         new.documents[key].results = found
     hints = sorted(line for line, count in new.hints.items() if count > 0)
     new.validation_key = _digest(new.shared_key, hints)
-    if old.validation_key == new.validation_key:
+    # A result stays as it was unless its node's triples changed, or a page
+    # that changed mentions it (it may now be traced to another line or page).
+    relocated = touched is None or bool(old.shared_results) and bool(
+        {r.focus for r in old.shared_results} & _terms(touched))
+    if old.validation_key == new.validation_key and not relocated:
         new.shared_results = old.shared_results
     else:
         mentioning = _ShardSource(cache, [key for _, key, _ in keyed])
-        new.shared_results = validate_shared(shared_lines.get(), hints, entities, mentioning, cache, shapes,
-                                             checks=checks)
+        outcome = validate_shared(shared_lines.get(), hints, entities, mentioning, cache, shapes, checks=checks,
+                                  changed=touched)
+        kept = [] if outcome.checked is None else [r for r in old.shared_results if r.focus not in outcome.checked]
+        new.shared_results = kept + outcome.results
     results = [r for summary in new.documents.values() for r in summary.results or []] + new.shared_results
     return report_from(results), len(todo)
+
+
+def _terms(lines: Iterable[bytes]) -> set[str]:
+    """The subjects and objects of N-Triples lines (in N-Triples form)."""
+    terms = set()
+    for line in lines:
+        subject, _, rest = line.decode().partition(" ")
+        terms.update((subject, rest.partition(" ")[2].rstrip("\n")[:-2]))
+    return terms
 
 
 class _ShardSource:

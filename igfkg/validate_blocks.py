@@ -27,17 +27,19 @@ whole graph, on clean and on broken corpora.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import re
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
 
 from pyoxigraph import NamedNode, RdfFormat, Store
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
 from igfkg.blocks import DocumentBlock, prefix_header
 from igfkg.cache import BuildCache
 from igfkg.validate import (
     SEVERITY_ORDER, CompiledCheck, RawResult, ValidationReport, ValidationResult, compile_shapes,
-    locate_results, validate_fast,
+    locate_results, sparql_prefixes, validate_fast,
 )
 from igfkg.workers import worker_pool
 
@@ -117,13 +119,28 @@ def validate_documents(keys: Sequence[str], cache: BuildCache, shapes: Graph, *,
     return results
 
 
+@dataclass
+class SharedValidation:
+    """The shared part's results, and which nodes were validated (None: all)."""
+
+    results: list[ValidationResult]
+    checked: set[str] | None = None  # nodes in N-Triples form (`<iri>`)
+
+
 def validate_shared(shared_lines: Sequence[bytes], hints: Sequence[bytes], entities: DocumentBlock,
                     blocks: Iterable[DocumentBlock], cache: BuildCache, shapes: Graph, *,
-                    checks: list[CompiledCheck] | None = None) -> list[ValidationResult]:
+                    checks: list[CompiledCheck] | None = None,
+                    changed: Collection[bytes] | None = None) -> SharedValidation:
     """The results about shared nodes: validated on the shared triples, the
     entities graph and the documents' target hints (owned triples that make
     a shared node a target); located in the documents that mention each
-    focus node, as on the whole graph."""
+    focus node, as on the whole graph.
+
+    `changed`: the N-Triples lines that came or went since a validation of
+    this shared part, and the lines of the documents that changed (where
+    results may now be located): only the nodes they can affect are
+    validated (`affected_nodes`); the caller keeps the earlier results
+    about the others."""
     checks = checks if checks is not None else compile_shapes(shapes)
     store = Store()
     _load(store, [entities.trig])
@@ -131,12 +148,66 @@ def validate_shared(shared_lines: Sequence[bytes], hints: Sequence[bytes], entit
                     to_graph=NamedNode(_SHARED_GRAPH))
     # Hints are about owned nodes (validated with their documents): drop results about them.
     owned = {line.partition(b" ")[0].decode() for line in hints}
-    raw = [r for r in validate_fast(store, shapes, checks) if str(r.focus) not in owned]
+    focus = None
+    if changed is not None:
+        focus = affected_nodes(store, changed, observed_predicates(shapes), target_predicates(shapes))
+        focus = focus - owned if focus is not None else None
+    raw = [r for r in validate_fast(store, shapes, checks, focus) if str(r.focus) not in owned]
     if not raw:
-        return []
+        return SharedValidation([], focus)
     where = Store()
     _load(where, [entities.trig, *(_trig(cache, key) for key in _locating_documents(raw, blocks))])
-    return locate_results(where, raw)
+    return SharedValidation(locate_results(where, raw), focus)
+
+
+# Past this many, validating the nodes one by one costs more than validating them all.
+_MOST_AFFECTED = 20_000
+
+
+def affected_nodes(store: Store, changed: Collection[bytes], observed: frozenset[str],
+                   targeting: frozenset[str]) -> set[str] | None:
+    """The nodes whose results can differ after `changed` lines came or went
+    (None: too many to tell, validate all). The shapes read a node's own
+    triples, the triples of the nodes it points at (their class, a member's
+    `org:memberOf`) and the triples that make it a target; and they see a
+    triple only through a predicate they name (`observed`). So: the subject
+    of each such line, its object if the predicate makes targets of objects
+    (`targeting`, `sh:targetObjectsOf`), and every node pointing at its subject."""
+    nodes: set[str] = set()
+    subjects: set[str] = set()
+    for line in changed:
+        subject, _, rest = line.decode().partition(" ")
+        predicate, _, obj = rest.partition(" ")
+        if predicate[1:-1] not in observed:
+            continue
+        obj = obj.rstrip("\n")[:-2]
+        if subject.startswith("_:") or obj.startswith("_:"):
+            return None  # blank nodes cannot be named in a query
+        subjects.add(subject)
+        nodes.add(subject)
+        if predicate[1:-1] in targeting:
+            nodes.add(obj)
+    if len(nodes) > _MOST_AFFECTED:
+        return None
+    if subjects:
+        query = ("SELECT DISTINCT ?x WHERE { VALUES ?y { " + " ".join(sorted(subjects)) + " } ?x ?p ?y "
+                 "FILTER(isIRI(?x)) }")
+        nodes.update(str(row["x"]) for row in store.query(query, use_default_graph_as_union=True))
+    return nodes if len(nodes) <= _MOST_AFFECTED else None
+
+
+def observed_predicates(shapes: Graph) -> frozenset[str]:
+    """The predicates the shapes can read: `rdf:type`, every IRI of the shapes
+    graph (paths, targets) and every IRI a SPARQL constraint names (prefixed
+    with the shapes' declared prefixes, or in full)."""
+    names = {str(RDF.type)} | {str(node) for node in shapes.all_nodes() if isinstance(node, URIRef)}
+    prefixes = dict(re.findall(r"PREFIX (\S+): <([^>]*)>", sparql_prefixes(shapes)))
+    for text in shapes.objects(None, SH.select):
+        names.update(re.findall(r"<([^<>\s]+)>", str(text)))
+        for prefix, local in re.findall(r"(?<![\w?$])([A-Za-z][\w-]*):([A-Za-z_][\w-]*)", str(text)):
+            if prefix in prefixes:
+                names.add(prefixes[prefix] + local)
+    return frozenset(names)
 
 
 _TYPE_TERM = f"<{RDF.type}>".encode()

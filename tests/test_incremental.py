@@ -209,6 +209,60 @@ def test_results_about_shared_nodes_name_the_same_document_and_line(corpus, tmp_
     assert all(r.document and r.line for r in warned)
 
 
+def test_shared_results_after_edits_are_revalidated_only_where_the_edits_reach(corpus, tmp_path, monkeypatch):
+    """With a warning on every person: renaming one, shifting a page's lines
+    and removing a page give the whole-graph report (same documents and
+    lines), validating again only the nodes near what changed."""
+    shapes = load_shapes()
+    shapes.parse(data=EVERY_PERSON_WARNED, format="turtle")
+    monkeypatch.setattr(igfkg.build, "load_shapes", lambda: shapes)
+    checked: list[set[str] | None] = []
+
+    def recording(*args, **kwargs):
+        outcome = validate_blocks.validate_shared(*args, **kwargs)
+        checked.append(outcome.checked)
+        return outcome
+
+    monkeypatch.setattr(igfkg.incremental, "validate_shared", recording)
+    first = build([str(corpus)], tmp_path / "out", jobs=2)
+    assert checked == [None]  # a first build validates everything
+    pages = sorted(corpus.glob("*.txt"))
+    renamed = pages[2].read_text(encoding="utf-8")
+    name = next(line for line in renamed.splitlines() if line.startswith("Speaker 1: "))[11:].split(",")[0]
+    pages[2].write_text(renamed.replace(name, "Zofia Quennell-Abara"), encoding="utf-8")
+    pages[4].write_text(pages[4].read_text(encoding="utf-8").replace("\n", "\n\n\n", 1), encoding="utf-8")
+    pages[6].unlink()
+
+    again = build([str(corpus)], tmp_path / "out", jobs=2)
+
+    whole = validate_store(read_dataset(tmp_path / "out" / "igf.trig"), shapes)
+    assert again.validation.results == whole.results
+    fresh = build([str(corpus)], tmp_path / "fresh" / "out", use_cache=False)
+    assert outputs(tmp_path / "out") == outputs(tmp_path / "fresh" / "out")
+    assert again.validation.results == fresh.validation.results
+    people = {node for node in checked[1] or () if "/person/" in node}
+    assert 0 < len(people) < first.stats["persons"] // 2
+    assert "<https://w3id.org/igfkg/id/person/zofia-quennell-abara>" in checked[1]
+    warned = {r.focus: r for r in again.validation.results if r.message == "A person has an e-mail address."}
+    shifted = [r for r in warned.values() if r.source == str(pages[4])]
+    assert shifted and all(r.line for r in shifted)  # traced to the page's new lines
+
+
+def test_predicates_the_shapes_read_include_those_named_in_sparql_only():
+    shapes = load_shapes()
+    shapes.parse(format="turtle", data="""
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix schema: <http://schema.org/> .
+<urn:test:prefixes> sh:declare [ sh:prefix "ex" ; sh:namespace "urn:test:ex#" ] .
+<urn:test:Shape> a sh:NodeShape ; sh:targetClass schema:Person ; sh:sparql [ sh:prefixes <urn:test:prefixes> ;
+    sh:select "SELECT $this WHERE { $this ex:email ?e . ?e <urn:test:verifiedBy> ?who }" ] .
+""")
+    observed = validate_blocks.observed_predicates(shapes)
+    assert {"urn:test:ex#email", "urn:test:verifiedBy", "http://schema.org/name"} <= observed
+    # The corpus counts of the summaries graph are read by no shape: changing them revalidates nothing.
+    assert "https://w3id.org/igfkg/ontology#position" not in observed
+
+
 def test_files_hold_the_mapped_facts_and_stats_match_the_store(corpus, tmp_path):
     result = build([str(corpus)], tmp_path / "out")
     records, _ = read_corpus([str(corpus)])
