@@ -27,7 +27,6 @@ import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from collections.abc import Set as AbstractSet
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -256,20 +255,6 @@ class CompiledCheck:
     query: str
     path: str | None = None  # fixed result path of a property shape
     value_is_focus: bool = False  # node-level constraint: the value is the focus node
-    target: str = ""  # the part of `query` that binds ?this to the focus nodes (`_target_pattern`)
-
-    def query_for(self, focus: AbstractSet[str] | None = None) -> str:
-        """The query, or, given focus nodes (IRIs and literals in N-Triples
-        form), the query for those nodes alone (stated first in the target,
-        so that the store starts from them)."""
-        if focus is None:
-            return self.query
-        values = " ".join(sorted(focus))
-        # FILTER EXISTS: Oxigraph joins VALUES with a plain pattern by scanning
-        # the whole pattern (all nodes of the class), but tests EXISTS row by row.
-        inner = self.target.removeprefix(_TARGET_HEAD).removesuffix(_TARGET_TAIL)
-        restricted = f"{_TARGET_HEAD}VALUES ?this {{ {values} }} FILTER EXISTS {{ {inner} }}{_TARGET_TAIL}"
-        return self.query.replace(self.target, restricted, 1)
 
 
 class UnsupportedShape(ValueError):
@@ -319,10 +304,7 @@ def _target_pattern(shapes: Graph, shape) -> str | None:
         branches.append("VALUES ?this { " + " ".join(n.n3() for n in nodes) + " }")
     if not branches:
         return None
-    return _TARGET_HEAD + " UNION ".join("{ " + b + " }" for b in branches) + _TARGET_TAIL
-
-
-_TARGET_HEAD, _TARGET_TAIL = "{ SELECT DISTINCT ?this WHERE { ", " } }"
+    return "{ SELECT DISTINCT ?this WHERE { " + " UNION ".join("{ " + b + " }" for b in branches) + " } }"
 
 
 def _datatype_ok(datatype: str) -> str:
@@ -390,7 +372,7 @@ def compile_shapes(shapes: Graph) -> list[CompiledCheck]:
                 raise UnsupportedShape("sh:flags is not translated by the fast engine")
             name, fails = _value_condition(shapes, component, value)
             query = f"SELECT DISTINCT ?this WHERE {{ {target} BIND(?this AS ?v) FILTER({fails}) }}"
-            checks.append(CompiledCheck(str(shape), name, severity, message, query, None, True, target))
+            checks.append(CompiledCheck(str(shape), name, severity, message, query, None, True))
         for constraint in sorted(shapes.objects(shape, SH.sparql), key=str):
             checks.append(_compile_sparql(shapes, shape, constraint, target, severity, prefixes))
         for prop in sorted(shapes.objects(shape, SH.property), key=str):
@@ -416,33 +398,33 @@ def _compile_property_shape(shapes: Graph, prop, target: str) -> Iterator[Compil
         # (a theme's name) would otherwise pair with itself quadratically.
         if component == SH.minCount and int(value) == 1:
             query = f"SELECT DISTINCT ?this WHERE {{ {target} MINUS {{ ?this {p} ?v }} }}"
-            yield CompiledCheck(shape, "MinCountConstraintComponent", severity, message, query, str(path), target=target)
+            yield CompiledCheck(shape, "MinCountConstraintComponent", severity, message, query, str(path))
         elif component == SH.minCount:
             query = (f"SELECT ?this WHERE {{ {target} OPTIONAL {{ ?this {p} ?v }} }} "
                      f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) < {int(value)})")
-            yield CompiledCheck(shape, "MinCountConstraintComponent", severity, message, query, str(path), target=target)
+            yield CompiledCheck(shape, "MinCountConstraintComponent", severity, message, query, str(path))
         elif component == SH.maxCount:
             query = (f"SELECT ?this WHERE {{ {target} ?this {p} ?v }} "
                      f"GROUP BY ?this HAVING (COUNT(DISTINCT ?v) > {int(value)})")
-            yield CompiledCheck(shape, "MaxCountConstraintComponent", severity, message, query, str(path), target=target)
+            yield CompiledCheck(shape, "MaxCountConstraintComponent", severity, message, query, str(path))
         elif component == SH.hasValue:
             query = f"SELECT DISTINCT ?this WHERE {{ {target} MINUS {{ ?this {p} {value.n3()} }} }}"
-            yield CompiledCheck(shape, "HasValueConstraintComponent", severity, message, query, str(path), target=target)
+            yield CompiledCheck(shape, "HasValueConstraintComponent", severity, message, query, str(path))
         elif component == SH.lessThan:
             query = (f"SELECT DISTINCT ?this ?value WHERE {{ {target} ?this {p} ?value . ?this {value.n3()} ?other . "
                      f"FILTER(COALESCE(!(?value < ?other), true)) }}")
-            yield CompiledCheck(shape, "LessThanConstraintComponent", severity, message, query, str(path), target=target)
+            yield CompiledCheck(shape, "LessThanConstraintComponent", severity, message, query, str(path))
         elif component == SH.uniqueLang:
             if value != RdfLiteral(True):
                 continue
             query = (f"SELECT DISTINCT ?this WHERE {{ {target} {{ SELECT DISTINCT ?this ?a WHERE {{ ?this {p} ?a }} }} "
                      f"{{ SELECT DISTINCT ?this ?b WHERE {{ ?this {p} ?b }} }} "
                      f"FILTER(!sameTerm(?a, ?b) && LANG(?a) != \"\" && LCASE(LANG(?a)) = LCASE(LANG(?b))) }}")
-            yield CompiledCheck(shape, "UniqueLangConstraintComponent", severity, message, query, str(path), target=target)
+            yield CompiledCheck(shape, "UniqueLangConstraintComponent", severity, message, query, str(path))
         else:
             name, fails = _value_condition(shapes, component, value)
             query = f"SELECT DISTINCT ?this (?v AS ?value) WHERE {{ {target} ?this {p} ?v . FILTER({fails}) }}"
-            yield CompiledCheck(shape, name, severity, message, query, str(path), target=target)
+            yield CompiledCheck(shape, name, severity, message, query, str(path))
 
 
 def sparql_prefixes(shapes: Graph) -> str:
@@ -470,26 +452,21 @@ def _compile_sparql(shapes: Graph, shape, constraint, target: str, severity: str
     body = _WHERE.sub(lambda m: m.group(0) + f" {target} ", body, count=1)
     message = _message(shapes, constraint) or _message(shapes, shape) or ""
     return CompiledCheck(str(shape), "SPARQLConstraintComponent", severity, message, f"{prefixes}\n{body}",
-                         None, True, target)
+                         None, True)
 
 
-def validate_fast(store: Store, shapes: Graph, checks: list[CompiledCheck] | None = None,
-                  focus: AbstractSet[str] | None = None) -> list[RawResult]:
-    """Run every compiled constraint once over the whole store (all named
-    graphs as one); given `focus` (nodes in N-Triples form, `<iri>`), only
-    for those focus nodes."""
+def validate_fast(store: Store, shapes: Graph, checks: list[CompiledCheck] | None = None) -> list[RawResult]:
+    """Run every compiled constraint once over the whole store (all named graphs as one)."""
     results: set[RawResult] = set()
-    if focus is not None and not focus:
-        return []
     for check in checks if checks is not None else compile_shapes(shapes):
         path = NamedNode(check.path) if check.path else None
-        for row in store.query(check.query_for(focus), use_default_graph_as_union=True):
-            node = row["this"]
+        for row in store.query(check.query, use_default_graph_as_union=True):
+            focus = row["this"]
             value = _binding(row, "value")
             row_path = _binding(row, "path") if check.component == "SPARQLConstraintComponent" else path
             if value is None and check.value_is_focus:
-                value = node
-            results.add(RawResult(node, check.shape, check.component, check.severity, check.message,
+                value = focus
+            results.add(RawResult(focus, check.shape, check.component, check.severity, check.message,
                                   row_path, value))
     return list(results)
 

@@ -19,14 +19,17 @@ So:
   whole-graph run would.
 
 A document's results depend on its graph alone, so they are cached with its
-block: a rebuild validates only the documents that changed, plus the shared
-part. Memory stays bounded by the shard size, not the corpus.
+block: a rebuild validates only the documents that changed, and of the
+shared part only the nodes the changed lines can affect, on the triples
+around them (`affected_nodes`). Memory stays bounded by the shard size, not
+the corpus.
 tests/test_incremental.py checks the report against `validate_store` on the
 whole graph, on clean and on broken corpora.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -131,69 +134,107 @@ def validate_shared(shared_lines: Sequence[bytes], hints: Sequence[bytes], entit
                     blocks: Iterable[DocumentBlock], cache: BuildCache, shapes: Graph, *,
                     checks: list[CompiledCheck] | None = None,
                     changed: Collection[bytes] | None = None) -> SharedValidation:
-    """The results about shared nodes: validated on the shared triples, the
-    entities graph and the documents' target hints (owned triples that make
-    a shared node a target); located in the documents that mention each
-    focus node, as on the whole graph.
+    """The results about shared nodes: validated on the shared triples
+    (`shared_lines`, sorted: the documents' and the entities graph's), and
+    the documents' target hints (owned triples that make a shared node a
+    target); located in the documents that mention each focus node, as on
+    the whole graph.
 
     `changed`: the N-Triples lines that came or went since a validation of
     this shared part, and the lines of the documents that changed (where
     results may now be located): only the nodes they can affect are
-    validated (`affected_nodes`); the caller keeps the earlier results
-    about the others."""
+    validated (`affected_nodes`), on the triples around them; the caller
+    keeps the earlier results about the others."""
     checks = checks if checks is not None else compile_shapes(shapes)
-    store = Store()
-    _load(store, [entities.trig])
-    store.bulk_load(input=b"".join(shared_lines) + b"".join(hints), format=RdfFormat.N_TRIPLES,
-                    to_graph=NamedNode(_SHARED_GRAPH))
     # Hints are about owned nodes (validated with their documents): drop results about them.
-    owned = {line.partition(b" ")[0].decode() for line in hints}
+    owned = {line.partition(b" ")[0] for line in hints}
     focus = None
     if changed is not None:
-        focus = affected_nodes(store, changed, observed_predicates(shapes), target_predicates(shapes))
-        focus = focus - owned if focus is not None else None
-    raw = [r for r in validate_fast(store, shapes, checks, focus) if str(r.focus) not in owned]
+        focus = affected_nodes([shared_lines, hints], changed, observed_predicates(shapes),
+                               target_predicates(shapes))
+    store = Store()
+    if focus is None:
+        store.bulk_load(input=b"".join(shared_lines) + b"".join(hints), format=RdfFormat.N_TRIPLES,
+                        to_graph=NamedNode(_SHARED_GRAPH))
+    else:
+        focus -= owned
+        store.bulk_load(input=b"".join(_neighbourhood(shared_lines, hints, focus)), format=RdfFormat.N_TRIPLES,
+                        to_graph=NamedNode(_SHARED_GRAPH))
+    raw = [r for r in validate_fast(store, shapes, checks)
+           if (term := str(r.focus).encode()) not in owned and (focus is None or term in focus)]
+    checked = {node.decode() for node in focus} if focus is not None else None
     if not raw:
-        return SharedValidation([], focus)
+        return SharedValidation([], checked)
     where = Store()
     _load(where, [entities.trig, *(_trig(cache, key) for key in _locating_documents(raw, blocks))])
-    return SharedValidation(locate_results(where, raw), focus)
+    return SharedValidation(locate_results(where, raw), checked)
 
 
 # Past this many, validating the nodes one by one costs more than validating them all.
 _MOST_AFFECTED = 20_000
 
 
-def affected_nodes(store: Store, changed: Collection[bytes], observed: frozenset[str],
-                   targeting: frozenset[str]) -> set[str] | None:
-    """The nodes whose results can differ after `changed` lines came or went
-    (None: too many to tell, validate all). The shapes read a node's own
-    triples, the triples of the nodes it points at (their class, a member's
-    `org:memberOf`) and the triples that make it a target; and they see a
-    triple only through a predicate they name (`observed`). So: the subject
-    of each such line, its object if the predicate makes targets of objects
-    (`targeting`, `sh:targetObjectsOf`), and every node pointing at its subject."""
-    nodes: set[str] = set()
-    subjects: set[str] = set()
+def affected_nodes(lines: Iterable[Iterable[bytes]], changed: Collection[bytes], observed: frozenset[str],
+                   targeting: frozenset[str]) -> set[bytes] | None:
+    """The nodes (N-Triples terms) whose results can differ after `changed`
+    lines came or went, among the graph's `lines` (None: too many to tell,
+    validate all). The shapes read a node's own triples, the triples of the
+    nodes it points at (their class, a member's `org:memberOf`) and the
+    triples that make it a target; and they see a triple only through a
+    predicate they name (`observed`). So: the subject of each such line, its
+    object if the predicate makes targets of objects (`targeting`,
+    `sh:targetObjectsOf`), and every node pointing at its subject."""
+    observed_terms = {f"<{iri}>".encode() for iri in observed}
+    targeting_terms = {f"<{iri}>".encode() for iri in targeting}
+    nodes: set[bytes] = set()
+    subjects: set[bytes] = set()
     for line in changed:
-        subject, _, rest = line.decode().partition(" ")
-        predicate, _, obj = rest.partition(" ")
-        if predicate[1:-1] not in observed:
+        subject, predicate, _ = line.split(b" ", 2)
+        if predicate not in observed_terms:
             continue
-        obj = obj.rstrip("\n")[:-2]
-        if subject.startswith("_:") or obj.startswith("_:"):
-            return None  # blank nodes cannot be named in a query
+        obj = _object(line)
+        if subject.startswith(b"_:") or obj.startswith(b"_:"):
+            return None  # a blank node's label differs from graph to graph
         subjects.add(subject)
         nodes.add(subject)
-        if predicate[1:-1] in targeting:
+        if predicate in targeting_terms:
             nodes.add(obj)
-    if len(nodes) > _MOST_AFFECTED:
-        return None
     if subjects:
-        query = ("SELECT DISTINCT ?x WHERE { VALUES ?y { " + " ".join(sorted(subjects)) + " } ?x ?p ?y "
-                 "FILTER(isIRI(?x)) }")
-        nodes.update(str(row["x"]) for row in store.query(query, use_default_graph_as_union=True))
+        for part in lines:
+            nodes.update(line[:line.index(b" ")] for line in part if _object(line) in subjects)
     return nodes if len(nodes) <= _MOST_AFFECTED else None
+
+
+def _object(line: bytes) -> bytes:
+    """The object of an N-Triples line (of a literal with spaces, its tail:
+    never equal to an IRI, which cannot hold a quote)."""
+    return line[line.rfind(b" ", 0, len(line) - 3) + 1:-3]
+
+
+def _neighbourhood(sorted_lines: Sequence[bytes], hints: Sequence[bytes], focus: set[bytes]) -> list[bytes]:
+    """What validating `focus` reads: the focus nodes' triples, the triples of
+    the nodes they point at, and the hints about either or making them targets."""
+    picked: list[bytes] = []
+    pointed_at: set[bytes] = set()
+    for node in sorted(focus):
+        about = _lines_about(sorted_lines, node)
+        picked += about
+        pointed_at.update(obj for line in about if (obj := _object(line)).startswith(b"<"))
+    for node in sorted(pointed_at - focus):
+        picked += _lines_about(sorted_lines, node)
+    near = focus | pointed_at
+    picked += [line for line in hints if line[:line.index(b" ")] in near or _object(line) in focus]
+    return picked
+
+
+def _lines_about(sorted_lines: Sequence[bytes], node: bytes) -> list[bytes]:
+    """The lines whose subject is `node`, found by bisection in sorted lines."""
+    head = node + b" "
+    start = bisect.bisect_left(sorted_lines, head)
+    end = start
+    while end < len(sorted_lines) and sorted_lines[end].startswith(head):
+        end += 1
+    return list(sorted_lines[start:end])
 
 
 def observed_predicates(shapes: Graph) -> frozenset[str]:

@@ -589,19 +589,6 @@ def test_engines_agree_on_mutated_graphs(seed, mutations, reference_cache):
         assert any(k[0] == mutation.focus and k[1] == mutation.shape for k in fast), mutation.name
 
 
-def test_fast_engine_restricted_to_focus_nodes_gives_their_results(seed, mutations):
-    """Validating some focus nodes gives exactly the whole run's results about them."""
-    for mutation in _sample(mutations)[::5]:
-        store = _store(mutation.apply(seed[1]))
-        whole = validate_fast(store, SHAPES)
-        focus = {mutation.focus, min(k[0] for k in _keys(whole))}  # the break, and a seed warning
-        assert all(node.startswith("<") for node in focus)  # IRIs in N-Triples form
-        restricted = validate_fast(store, SHAPES, focus=focus)
-        assert _keys(restricted) == {k for k in _keys(whole) if k[0] in focus}, mutation.name
-        assert any(k[0] == mutation.focus for k in _keys(restricted)), mutation.name
-    assert validate_fast(_store(seed[1]), SHAPES, focus=set()) == []
-
-
 def test_reference_cache_gives_the_same_results_as_a_fresh_run(seed, mutations, reference_cache):
     for mutation in _sample(mutations)[::40]:
         store = _store(mutation.apply(seed[1]))
