@@ -248,6 +248,28 @@ def test_shared_results_after_edits_are_revalidated_only_where_the_edits_reach(c
     assert shifted and all(r.line for r in shifted)  # traced to the page's new lines
 
 
+def test_results_traced_to_a_page_follow_its_lines_when_only_its_prose_moved(corpus, tmp_path, monkeypatch):
+    """Blank lines added to a page change none of the shared triples, but the
+    results about its people must name their new line numbers."""
+    shapes = load_shapes()
+    shapes.parse(data=EVERY_PERSON_WARNED, format="turtle")
+    monkeypatch.setattr(igfkg.build, "load_shapes", lambda: shapes)
+    first = build([str(corpus)], tmp_path / "out")
+    traced = sorted({r.source for r in first.validation.results if r.message == "A person has an e-mail address."})
+    page = Path(traced[0])
+    text = page.read_text(encoding="utf-8")
+    title, _, rest = text.partition("\n")
+    page.write_text(title + "\n\n\n\n" + rest, encoding="utf-8")
+
+    again = build([str(corpus)], tmp_path / "out")
+
+    fresh = build([str(corpus)], tmp_path / "fresh" / "out", use_cache=False)
+    assert again.validation.results == fresh.validation.results
+    moved = [(a.line, b.line) for a, b in zip(first.validation.results, again.validation.results)
+             if a.source == str(page) and a.message == "A person has an e-mail address."]
+    assert moved and all(after == before + 3 for before, after in moved)
+
+
 def test_predicates_the_shapes_read_include_those_named_in_sparql_only():
     shapes = load_shapes()
     shapes.parse(format="turtle", data="""
