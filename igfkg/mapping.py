@@ -262,8 +262,7 @@ def map_entities(resolution: Resolution, minter: IriMinter) -> Iterator[Quad]:
     for key, person in resolution.persons.items():
         iri = minter.person(key)
         yield from labels(iri, person.pref_label, person.labels)
-        decisions = [d for d in person.decisions if d.label != d.other]
-        for index, decision in enumerate(decisions, 1):
+        for index, decision in enumerate(person.decisions, 1):
             node = minter.merge_decision(key, index)
             yield q(node, RDF.type, _n(IGF.MergeDecision))
             yield q(node, IGF.mergedInto, iri)

@@ -41,7 +41,8 @@ from igfkg.vocab import slugify
 
 @dataclass
 class MergeDecision:
-    """Why one spelling joined an entity: the rule and its evidence."""
+    """Why one spelling joined an entity: the rule and its evidence (two
+    different spellings: the same spelling twice needs no explaining)."""
 
     label: str
     other: str
@@ -219,21 +220,27 @@ def _resolve_persons(mentions: list[_Mention], aliases: Aliases, fired: list[str
         ra, rb = forest.find(a), forest.find(b)
         if ra == rb:
             return True
-        combined = members[ra] | members[rb]
         for group in forbidden:
-            if len(group & combined) >= 2 and (group & members[ra]) and (group & members[rb]) \
-                    and not (group & members[ra]) & (group & members[rb]):
+            in_a, in_b = group & members[ra], group & members[rb]
+            if in_a and in_b and not in_a & in_b:
                 near_misses.append(NearMiss(mentions[a].name, mentions[b].name, rule,
                                             "kept apart by the alias file (different_people)"))
                 fired.append(f"different_people: {' / '.join(sorted(group))}")
                 return False
         forest.union(ra, rb)
         root = forest.find(ra)
-        members[root] = combined
-        affiliations[root] = affiliations.pop(ra) | affiliations.pop(rb)
-        pages[root] = pages.pop(ra) | pages.pop(rb)
-        decisions[root].extend(decisions.pop(ra if root != ra else rb, []))
-        decisions[root].append(MergeDecision(mentions[b].name, mentions[a].name, rule, evidence))
+        other = rb if root == ra else ra
+        # The smaller set joins the larger in place: a person named on thousands
+        # of pages is merged once per page, and copying both sets each time is quadratic.
+        for table in (members, affiliations, pages):
+            kept, joining = table[root], table.pop(other)
+            if len(kept) < len(joining):
+                kept, joining = joining, kept
+            kept |= joining
+            table[root] = kept
+        decisions[root].extend(decisions.pop(other, []))
+        if mentions[b].name != mentions[a].name:  # one spelling seen twice explains nothing
+            decisions[root].append(MergeDecision(mentions[b].name, mentions[a].name, rule, evidence))
         return True
 
     for group in aliases.same_person:
@@ -259,7 +266,9 @@ def _resolve_persons(mentions: list[_Mention], aliases: Aliases, fired: list[str
             key = ordered_key(variant)
             if key in first_by_key:
                 merge(i, first_by_key[key], "same-page-variant", evidence_text)
-            decisions[forest.find(i)].append(MergeDecision(variant, mention.name, "same-page-variant", evidence_text))
+            if variant != mention.name:
+                decisions[forest.find(i)].append(
+                    MergeDecision(variant, mention.name, "same-page-variant", evidence_text))
 
     by_bag: dict[str, list[int]] = defaultdict(list)
     by_typo_block: dict[str, list[int]] = defaultdict(list)
@@ -405,9 +414,7 @@ def format_resolution_report(resolution: Resolution) -> str:
     lines = ["# Entity resolution", "", f"persons: {len(resolution.persons)}",
              f"organizations: {len(resolution.organizations)}", "", "## Merges"]
     for person in sorted(resolution.persons.values(), key=lambda p: p.key):
-        for d in person.decisions:
-            if d.label != d.other:
-                lines.append(f"- {person.key}: '{d.label}' = '{d.other}' [{d.rule}] {d.evidence}")
+        lines += [f"- {person.key}: '{d.label}' = '{d.other}' [{d.rule}] {d.evidence}" for d in person.decisions]
     lines += ["", "## Near misses (not merged)"]
     lines += [f"- '{m.a}' / '{m.b}' [{m.rule}] {m.reason}" for m in resolution.near_misses] or ["- none"]
     lines += ["", "## Overrides fired"]

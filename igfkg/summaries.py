@@ -106,7 +106,7 @@ def summarize(records: Sequence[SessionRecord], resolution: Resolution, minter: 
         if labels > 1:
             summary.spellings[key] = labels
         summary.lowercase_labels[key] = {label.lower() for label in (person.pref_label, *person.labels)}
-        rules = {d.rule for d in person.decisions if d.label != d.other}  # as map_entities writes them
+        rules = {d.rule for d in person.decisions}
         if rules:
             summary.merge_rules[key] = rules
     for record in records:
