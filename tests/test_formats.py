@@ -42,6 +42,8 @@ SHAPES = [
     "agenda-no-people", "trap-organization-in-person-slot", "trap-non-group-stakeholder",
     "trap-empty-online-moderator", "trap-question-marks-organization", "trap-lock-glyph", "trap-commas",
     "trap-surname-first", "trap-name-typo", "trap-nickname",
+    # Seen on real 2017 pages besides those of issue 6.
+    "code-after-title-2017", "records-run-on-one-line-2017", "entry-broken-after-comma",
 ]
 RECORD_FIELDS = set(SessionRecord.__dataclass_fields__) - {"source", "sha256"}
 PERSON_FIELDS = ["roles", "stakeholder_group", "regional_group", "affiliation", "inferred_roles"]
@@ -278,6 +280,42 @@ def test_run_together_people_split_at_salutations():
     assert [text for text, _ in parts] == ["Ms. Layla Haddad, private sector, APAC", "Mr. Omar Nasser, government, Africa"]
 
 
+def test_run_together_2017_records_split_at_each_salutation():
+    line = "Ms.,Amina,Okafor,Civil Society,APC Mr.,Tomas,Herrera,Civil Society,Open Policy Lab"
+    parts = split_people_run(line)
+    assert [text for text, _ in parts] == ["Ms.,Amina,Okafor,Civil Society,APC",
+                                           "Mr.,Tomas,Herrera,Civil Society,Open Policy Lab"]
+
+
+def test_person_entry_broken_after_its_comma_is_read_with_the_next_line():
+    record = parse_session("Speakers:\nSofia Keller,\nDirector of Continuing Education, University of Geneva\n")
+    assert [(p.name, p.affiliation) for p in record.participants] == [("Sofia Keller", "University of Geneva")]
+    assert not record.warnings
+
+
+def test_a_line_naming_someone_is_no_continuation_of_the_line_above():
+    record = parse_session("Speakers:\nSofia Keller,\nMarco Bianchi, Head of Storage at CERN\n")
+    assert [p.name for p in record.participants] == ["Sofia Keller", "Marco Bianchi"]
+
+
+def test_unlabelled_person_right_under_labelled_organizers_is_an_organizer():
+    record = parse_session("Proposer's Name: Ms. Lena Fischer\nProposer's Organization: Alpine Lab\n"
+                           "Mr,Jean,DUVAL,Civil Society,University of Lausanne\n")
+    jean = record.participants[1]
+    assert (jean.name, jean.roles, jean.inferred_roles) == (
+        "Jean DUVAL", ["organizer"], {"organizer": "line-under-labelled-organizers-continues-them"})
+
+
+def test_job_title_alone_is_no_person_name():
+    assert not looks_like_person_name("Research Associate")
+    assert not looks_like_person_name("Senior Programme Manager")
+    assert looks_like_person_name("Dean Mensah")  # a given name that is also a title word
+
+
+def test_organization_after_at_in_a_job_title():
+    assert read_person("Marco Bianchi, Head of Storage at CERN").affiliation == "CERN"
+
+
 def test_people_split_at_email_placeholders():
     line = "Efua Asante [email\u00a0protected] Ama Boateng [email\u00a0protected]"
     parts = split_people_run(line.replace("\u00a0", " "))
@@ -324,6 +362,13 @@ def test_roman_session_number_is_read():
     title = read_title("IGF 2023 High-Level Leaders Session IV: Access & Innovation for Revitalizing the SDGs")
     assert (title.session_type, title.number, title.title) == (
         "high_level", 4, "Access & Innovation for Revitalizing the SDGs")
+
+
+def test_session_code_after_the_title_gives_type_and_number():
+    title = read_title("Data governance and policy: building a curriculum (WS186)")
+    assert (title.year, title.session_type, title.number, title.title) == (
+        None, "workshop", 186, "Data governance and policy: building a curriculum")
+    assert read_title("Internet Society (ISOC)") is None
 
 
 def test_bpf_and_nri_titles():

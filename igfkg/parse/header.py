@@ -34,6 +34,10 @@ _TITLE = re.compile(
     r"\s*[:\-–]?\s*(?P<title>.*)$",
     re.IGNORECASE,
 )
+# `Data governance and policy: developing a curriculum (WS186)`: the session's code
+# after its title (2017 schedule pages), the year not given.
+# Searched for (the title is what comes before it); `\s*+`: spaces are never re-scanned.
+_CODE_AFTER_TITLE = re.compile(rf"\((?:{_KIND_ALTERNATION})\s*+#?\s*+(?P<number>\d{{1,4}})\)\s*+$", re.IGNORECASE)
 _MAIN_SESSION_2015 = re.compile(
     r"^(?P<day>\d{1,2})\s+(?P<month>[A-Za-z]+)\s+(?P<year>(?:19|20)\d\d)\s*[-–]\s*"
     r"(?P<title>(?:An?\s+)?Main\s+Session\b.*)$",
@@ -80,7 +84,8 @@ class TitleLine:
 
 
 def read_title(line: str) -> TitleLine | None:
-    """Read `IGF 2023 WS #465 <title>` and its kin; None if the line is not one.
+    """Read `IGF 2023 WS #465 <title>` and its kin (`<title> (WS186)`); None
+    if the line is not one.
 
     >>> read_title("IGF 2021 Open Forum #5 Development and Rule-Making on AI")
     TitleLine(year=2021, session_type='open_forum', number=5, title='Development and Rule-Making on AI')
@@ -89,6 +94,9 @@ def read_title(line: str) -> TitleLine | None:
         kind = next(_KINDS[i][1] for i in range(len(_KINDS)) if match[f"k{i}"] is not None)
         number = int(match["number"]) if match["number"] else _roman(match["roman"])
         return TitleLine(int(match["year"]), kind, number, match["title"].strip() or None)
+    if (match := _CODE_AFTER_TITLE.search(line)) and len(title := line[:match.start()].strip()) >= 3:
+        kind = next(_KINDS[i][1] for i in range(len(_KINDS)) if match[f"k{i}"] is not None)
+        return TitleLine(None, kind, int(match["number"]), title)
     if match := _MAIN_SESSION_2015.match(line):
         month = _MONTHS.get(match["month"].lower())
         try:

@@ -46,6 +46,12 @@ igf youth chapter hub ict villa bocage palais geneva switzerland female male
 and or the of for on in to at &
 """.split())
 
+# Words that qualify a job title (`Senior`, `Research` Associate, `Deputy` Director).
+_TITLE_MODIFIERS = frozenset("""
+senior junior chief deputy vice executive general research associate assistant principal managing
+acting interim lead head programme program project policy legal technical regional country public
+""".split())
+
 _NAME_PARTICLES = frozenset(
     "de da das do dos di du del della der den van von la le el al bin binti ibn y e ter".split()
 )
@@ -73,6 +79,8 @@ def looks_like_person_name(text: str, *, allow_single: bool = False) -> bool:
     tokens = text.split()
     if not (1 if allow_single else 2) <= len(tokens) <= 6 or len(text) > 60:
         return False
+    if all(_JOB_TITLE_NOUN.fullmatch(bare := t.strip(".,")) or bare.lower() in _TITLE_MODIFIERS for t in tokens):
+        return False  # `Research Associate`, `Senior Researcher`: a job, not a name
     content = 0
     for token in tokens:
         bare = token.strip(".,")
@@ -177,7 +185,7 @@ def _after_of_is_organization(text: str) -> bool:
 def split_affiliation(text: str) -> str | None:
     """Organization from the text after a name: `Chair of X, University of
     Edinburgh` -> `University of Edinburgh`; `Senior Director of Baidu` ->
-    `Baidu`; `Secretary of IT, Ministry of Planning, Budget and Management` ->
+    `Baidu`; `Head of Storage at CERN` -> `CERN`; `Secretary of IT, Ministry of Planning, Budget and Management` ->
     the ministry, commas and all; a job title alone -> None; several
     affiliations separated by `;` -> the first."""
     first = text.split(";")[0].strip(" ,.")
@@ -189,12 +197,14 @@ def split_affiliation(text: str) -> str | None:
         part = parts[index]
         if looks_like_organization(part):
             if _is_job_title(part):
-                if " of " in part:
-                    return part.rsplit(" of ", 1)[1].strip() or None
+                if " at " in part or " of " in part:
+                    return part.rsplit(" at " if " at " in part else " of ", 1)[1].strip() or None
                 continue  # `Programme Officer`: a job title, though `programme` is an organization word
             return ", ".join(parts[index:])
     last = parts[-1]
     if _is_job_title(last):
+        if " at " in last:  # `Head of Storage at CERN`: the organization follows `at`
+            return last.rsplit(" at ", 1)[1].strip() or None
         if " of " in last and _after_of_is_organization(after := last.rsplit(" of ", 1)[1].strip()):
             return after
         return None
@@ -408,7 +418,8 @@ def _read_salutation_csv(value: str) -> PersonMention | None:
 
 _EMAIL_PLACEHOLDER = re.compile(r"\[\s*email[\s\u00a0]*protected\s*\]", re.IGNORECASE)
 _DASH_SEPARATOR = re.compile(r"(?<!\s)\s+[-–—]\s+")  # (?<!\s): linear on long runs of spaces
-_SALUTATION_INSIDE = re.compile(r"(?<=\S)\s+(?=(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+[A-ZÀ-Ý])")
+# `... Ms. Ana Lima`, or a 2017 record run on: `...,APC Mr.,Gus,Rossi,Civil Society,...`.
+_SALUTATION_INSIDE = re.compile(r"(?<=\S)\s+(?=(?:Mr|Mrs|Ms|Dr|Prof)\.?(?:\s+|\s*,\s*)[A-ZÀ-Ý])")
 # Group and region spellings as a page may write them (`Asia-Pacific Group`, `civil society`, `APAC`).
 _GLUE_LABELS = [
     r"[^A-Za-z0-9]{1,3}".join(map(re.escape, key.split()))

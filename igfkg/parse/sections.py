@@ -40,7 +40,7 @@ SECTION_HEADINGS = {
     "themes": ["themes", "theme", "sub theme", "subtheme", "tags", "issues", "main theme"],
     "prose": ["format description", "hybrid format", "online participation", "targets",
               "discussion facilitation", "relevance to internet governance",
-              "relevance to theme", "organizing organizations", "intended agenda"],
+              "relevance to theme", "organizing organizations", "intended agenda", "short title"],
     "footer": ["contact information", "united nations", "secretariat of the internet governance forum",
                "secretariat of the internet governance forum igf", "villa le bocage", "follow us",
                "igf secretariat", "copyright"],

@@ -97,7 +97,7 @@ _ROLE_LABEL = re.compile(
 _ATTRIBUTE_LABEL = re.compile(
     r"(?P<label>organi[sz]ational\s+affiliation|(?:co-?)?proposer'?s?\s+organi[sz]ation|affiliation|"
     r"organi[sz]ation|stakeholder(?:\s+group)?|"
-    r"regional\s+group|region)\s*:",
+    r"regional\s+group|region|country)\s*:",
     re.IGNORECASE,
 )
 _ANY_LABEL = re.compile(f"{_ROLE_LABEL.pattern}|{_ATTRIBUTE_LABEL.pattern.replace('(?P<label>', '(?P<attr>')}", re.IGNORECASE)
@@ -170,6 +170,9 @@ class _Walk:
     acronyms: dict[str, str] = field(default_factory=dict)
     nicknames: dict[str, Participant] = field(default_factory=dict)  # key of `Kate Mbeki` -> Katherine Mbeki
     agenda_block: int | None = None  # block holding agenda lines (`Name, Title, Org`)
+    # (line number, role) of the last line of labelled people (or of their attributes):
+    # an unlabelled person on the very next line continues that list.
+    labelled_line: tuple[int, str] | None = None
     comparisons_left: int = MAX_PERSON_COMPARISONS
 
     def step(self, line: Line, rule: str, field_name: str, value: str = "") -> Step:
@@ -345,7 +348,11 @@ def _add_unique(target: list[str], values: list[str]) -> None:
 
 def _read_body(walk: _Walk, start: int) -> None:
     blank_run = 0
-    for line in walk.lines[start:]:
+    lines = walk.lines
+    index = start
+    while index < len(lines):
+        line = lines[index]
+        index += 1
         if not line.text:
             blank_run += 1
             continue
@@ -358,7 +365,29 @@ def _read_body(walk: _Walk, start: int) -> None:
         if walk.section == "footer":
             walk.step(line, "site-footer", "-")
             continue
+        if index < len(lines) and _continued_on_next_line(walk, line, lines[index]):
+            following = lines[index]
+            index += 1
+            walk.step(following, "continues-the-line-above", "-")
+            line = Line(line.number, line.start, f"{line.text} {following.text}")
         _read_body_line(walk, line)
+
+
+def _continued_on_next_line(walk: _Walk, line: Line, following: Line) -> bool:
+    """`Sofia Keller,` then `Director of X, University Y` on the next line:
+    one person's entry broken after its comma (2017 schedule pages). Only
+    where the next line names no one and starts no heading or label."""
+    if not line.text.endswith(",") or not following.text or walk.section in _TEXT_SECTIONS:
+        return False
+    if classify_heading(following.text) or classify_prefix_heading(following.text) or _ANY_LABEL.match(following.text):
+        return False
+    if read_person(following.text) is not None or split_people_run(following.text):
+        return False
+    starts_person = _ANY_LABEL.match(line.text) or isinstance(read_person(line.text), PersonMention)
+    return bool(starts_person)
+
+
+_TEXT_SECTIONS = ("takeaways", "calls", "report", "policy", "description", "outcomes")
 
 
 def _read_body_line(walk: _Walk, line: Line) -> None:
@@ -426,7 +455,7 @@ def _read_body_line(walk: _Walk, line: Line) -> None:
             walk.record.sdg_targets.append(target)
         walk.step(line, "sdg-target-line", "sdg_targets", target)
         return
-    if walk.section in ("takeaways", "calls", "report", "policy", "description", "outcomes"):
+    if walk.section in _TEXT_SECTIONS:
         walk.sections[-1][1].append(line)
         if walk.section in ("report", "description"):
             walk.prose.append(line)
@@ -488,6 +517,12 @@ def _read_person_line(walk: _Walk, line: Line) -> bool:
         return False
     if walk.role_heading:
         role, rule = walk.role_heading, None
+    elif walk.labelled_line and walk.labelled_line[0] == line.number - 1:
+        # `Co-Proposer's Organization: APC` then `Mr.,Gus,Rossi,Civil Society,...` on the
+        # next line: the list of labelled organizers goes on, its heading lost.
+        role = walk.labelled_line[1]
+        rule = f"line-under-labelled-{role.replace('_', '-')}s-continues-them"
+        walk.labelled_line = (line.number, role)
     elif walk.section == "agenda" and isinstance(mention, PersonMention) and mention.shape == "bare-name":
         # A name alone under `Part 1 (25 min)` in an `Agenda (60min):` block (2018 pages).
         role, rule = Role.SPEAKER.value, "person-under-agenda-part-is-speaker"
@@ -610,8 +645,11 @@ def _read_labelled_line(walk: _Walk, line: Line) -> bool:
                 walk.label_group.append(entry)
             _report_problems(walk, line, mention)
         _apply_pending(walk)
+        walk.labelled_line = (line.number, roles[0])
         walk.step(line, "labelled-person-line", _role_field("/".join(roles), rule),
                   " ; ".join(_describe(m) for m, _ in mentions))
+    if read_any and walk.labelled_line and walk.labelled_line[0] == line.number - 1:
+        walk.labelled_line = (line.number, walk.labelled_line[1])  # an attribute line of those people
     return read_any
 
 
@@ -643,7 +681,11 @@ def _read_label_value(value: str, role: str) -> list[tuple[PersonMention | Unnam
 
 def _apply_attribute(walk: _Walk, line: Line, label: str, value: str) -> None:
     """`Stakeholder: Government`, `Regional Group: Asia-Pacific`, `Organizational
-    Affiliation: X`: facts of the people labelled on the same line or block."""
+    Affiliation: X`: facts of the people labelled on the same line or block.
+    `Country: X` (2017 schedule pages) is read and left: the record keeps no country."""
+    if label == "country":
+        walk.step(line, "country-label-not-recorded", "-", value)
+        return
     if label.startswith("stakeholder"):
         key, normalized = "stakeholder_group", normalize_stakeholder_group(value)
     elif label.startswith("region"):
