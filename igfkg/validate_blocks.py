@@ -189,10 +189,10 @@ def affected_nodes(lines: Iterable[Iterable[bytes]], changed: Collection[bytes],
     nodes: set[bytes] = set()
     subjects: set[bytes] = set()
     for line in changed:
-        subject, predicate, _ = line.split(b" ", 2)
+        subject, predicate, rest = line.split(b" ", 2)
         if predicate not in observed_terms:
             continue
-        obj = _object(line)
+        obj = rest[:-3]  # the whole object, a literal's spaces and all (drop " .\n")
         if subject.startswith(b"_:") or obj.startswith(b"_:"):
             return None  # a blank node's label differs from graph to graph
         subjects.add(subject)
@@ -206,8 +206,9 @@ def affected_nodes(lines: Iterable[Iterable[bytes]], changed: Collection[bytes],
 
 
 def _object(line: bytes) -> bytes:
-    """The object of an N-Triples line (of a literal with spaces, its tail:
-    never equal to an IRI, which cannot hold a quote)."""
+    """The object of an N-Triples line if it is an IRI or blank node; of a
+    literal with spaces, its tail (never equal to an IRI, which cannot hold
+    a quote). Faster than splitting the line, for scans of every line."""
     return line[line.rfind(b" ", 0, len(line) - 3) + 1:-3]
 
 
@@ -223,7 +224,7 @@ def _neighbourhood(sorted_lines: Sequence[bytes], hints: Sequence[bytes], focus:
     for node in sorted(pointed_at - focus):
         picked += _lines_about(sorted_lines, node)
     near = focus | pointed_at
-    picked += [line for line in hints if line[:line.index(b" ")] in near or _object(line) in focus]
+    picked += [line for line in hints if line[:line.index(b" ")] in near or line.split(b" ", 2)[2][:-3] in focus]
     return picked
 
 

@@ -270,6 +270,41 @@ def test_results_traced_to_a_page_follow_its_lines_when_only_its_prose_moved(cor
     assert moved and all(after == before + 3 for before, after in moved)
 
 
+ID = "https://w3id.org/igfkg/id/"
+ONTOLOGY = "https://w3id.org/igfkg/ontology#"
+SHARED = sorted([
+    f"<{ID}membership/ana-lima/ngo> <http://www.w3.org/ns/org#member> <{ID}person/ana-lima> .\n".encode(),
+    f"<{ID}person/ana-lima> <http://www.w3.org/2004/02/skos/core#prefLabel> \"Ana Lima\" .\n".encode(),
+    f"<{ID}person/rui-costa> <http://www.w3.org/2004/02/skos/core#prefLabel> \"Rui Costa\" .\n".encode(),
+])
+
+
+def _affected(changed: list[str]) -> set[bytes] | None:
+    shapes = load_shapes()
+    return validate_blocks.affected_nodes([SHARED], [line.encode() for line in changed],
+                                          validate_blocks.observed_predicates(shapes),
+                                          validate_blocks.target_predicates(shapes))
+
+
+def test_a_changed_name_affects_the_person_and_what_points_at_them():
+    changed = [f"<{ID}person/ana-lima> <http://www.w3.org/2004/02/skos/core#altLabel> \"Ana LIMA\" .\n"]
+    assert _affected(changed) == {f"<{ID}person/ana-lima>".encode(), f"<{ID}membership/ana-lima/ngo>".encode()}
+
+
+def test_a_changed_count_no_shape_reads_affects_nothing():
+    changed = [f"<{ID}person/ana-lima> <{ONTOLOGY}position> \"7\"^^<http://www.w3.org/2001/XMLSchema#integer> .\n"]
+    assert _affected(changed) == set()
+
+
+def test_a_new_theme_of_a_session_makes_the_theme_a_node_to_check():
+    changed = [f"<{ID}session/2023/ws/1> <{ONTOLOGY}theme> <{ID}theme/data-governance> .\n"]
+    assert f"<{ID}theme/data-governance>".encode() in _affected(changed)
+
+
+def test_a_blank_node_in_a_changed_line_means_checking_everything():
+    assert _affected([f"_:b1 <http://www.w3.org/2004/02/skos/core#prefLabel> \"x\" .\n"]) is None
+
+
 def test_predicates_the_shapes_read_include_those_named_in_sparql_only():
     shapes = load_shapes()
     shapes.parse(format="turtle", data="""
