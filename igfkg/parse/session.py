@@ -173,6 +173,7 @@ class _Walk:
     # (line number, role) of the last line of labelled people (or of their attributes):
     # an unlabelled person on the very next line continues that list.
     labelled_line: tuple[int, str] | None = None
+    unclaimed: list[tuple[Line, str]] = field(default_factory=list)  # attribute lines no person took yet
     comparisons_left: int = MAX_PERSON_COMPARISONS
 
     def step(self, line: Line, rule: str, field_name: str, value: str = "") -> Step:
@@ -213,6 +214,7 @@ def explain_session(text: str, source: str = "<text>") -> tuple[SessionRecord, l
     try:
         body_start = _read_header(walk)
         _read_body(walk, body_start)
+        _end_label_group(walk)
     except _PageTooLarge as error:
         raise NotASessionPage(source, str(error)) from None
     if len(walk.entries) > MAX_PERSON_LINES:
@@ -357,7 +359,7 @@ def _read_body(walk: _Walk, start: int) -> None:
             blank_run += 1
             continue
         if blank_run >= 2 or (blank_run >= 1 and walk.label_group):
-            walk.label_group, walk.pending_attributes = [], {}
+            _end_label_group(walk)
         if blank_run >= 2:
             walk.block += 1
             walk.role_heading = None
@@ -394,7 +396,7 @@ def _read_body_line(walk: _Walk, line: Line) -> None:
     text = line.text
     if heading := classify_heading(text):
         kind, value = heading
-        walk.label_group, walk.pending_attributes = [], {}
+        _end_label_group(walk)
         if kind == "role":
             walk.block += 1
             walk.role_heading = walk.last_role = value
@@ -624,7 +626,7 @@ def _read_labelled_line(walk: _Walk, line: Line) -> bool:
             continue
         if any(entry.line.number != line.number for entry in walk.label_group):
             # A new person label: the attribute lines above belonged to the people before it.
-            walk.label_group, walk.pending_attributes = [], {}
+            _end_label_group(walk)
         mentions = _read_label_value(value, roles[0])
         if not mentions:
             walk.warn(line, f"'{match['label']}' line: no person could be read from the value")
@@ -694,6 +696,7 @@ def _apply_attribute(walk: _Walk, line: Line, label: str, value: str) -> None:
         key, normalized = "affiliation", value.strip(" ,.;") or None
     if normalized:
         walk.pending_attributes[key] = normalized
+        walk.unclaimed.append((line, label))
         _apply_pending(walk)
         walk.step(line, "attribute-label", f"participants.{key}", normalized)
     elif key == "regional_group" and is_ambiguous_region(value):
@@ -703,7 +706,19 @@ def _apply_attribute(walk: _Walk, line: Line, label: str, value: str) -> None:
         walk.warn(line, f"'{label}' value '{value}' is not a known {key.replace('_', ' ')}: left empty")
 
 
+def _end_label_group(walk: _Walk) -> None:
+    """The labelled people's group ends (a blank line, a heading, a new
+    label): an attribute line that reached none of them is reported, not
+    given to a guessed person (`Stakeholder Group: X` pairs standing apart
+    on 2017 schedule pages)."""
+    for line, label in walk.unclaimed:
+        walk.warn(line, f"'{label}' line names no person it belongs to: not recorded")
+    walk.label_group, walk.pending_attributes, walk.unclaimed = [], {}, []
+
+
 def _apply_pending(walk: _Walk) -> None:
+    if walk.label_group:
+        walk.unclaimed = []
     for entry in walk.label_group:
         for key, value in walk.pending_attributes.items():
             if isinstance(entry.mention, PersonMention) and getattr(entry.mention, key) is None:
