@@ -42,8 +42,9 @@ SHAPES = [
     "agenda-no-people", "trap-organization-in-person-slot", "trap-non-group-stakeholder",
     "trap-empty-online-moderator", "trap-question-marks-organization", "trap-lock-glyph", "trap-commas",
     "trap-surname-first", "trap-name-typo", "trap-nickname",
-    # Seen on real 2017 pages besides those of issue 6.
+    # Seen on real pages besides those of issue 6.
     "code-after-title-2017", "records-run-on-one-line-2017", "entry-broken-after-comma",
+    "time-and-room-below-labels", "theme-labels-2018",
 ]
 RECORD_FIELDS = set(SessionRecord.__dataclass_fields__) - {"source", "sha256"}
 PERSON_FIELDS = ["roles", "stakeholder_group", "regional_group", "affiliation", "inferred_roles"]
@@ -306,6 +307,26 @@ def test_unlabelled_person_right_under_labelled_organizers_is_an_organizer():
         "Jean DUVAL", ["organizer"], {"organizer": "line-under-labelled-organizers-continues-them"})
 
 
+def test_name_dash_organization_group_and_region_sharing_a_comma_part():
+    mention = read_person("Amina Dukuly - APT Africa, Intergovernmental Organization Africa", labelled_role="speaker")
+    assert (mention.name, mention.affiliation, mention.stakeholder_group, mention.regional_group) == (
+        "Amina Dukuly", "APT Africa", "Intergovernmental Organization", "African Group")
+
+
+def test_people_each_with_a_group_split_off_one_line_with_no_heading():
+    record = parse_session("IGF 2023 Day 0 Event #1 Title\n\nAna Lima, ONA, civil society, Africa - "
+                           "Rui Costa, ONA, private sector, LAC\n")
+    assert [(p.name, p.stakeholder_group) for p in record.participants] == [
+        ("Ana Lima", "Civil Society"), ("Rui Costa", "Private Sector")]
+
+
+def test_attributes_first_on_each_line_belong_to_that_line_s_person():
+    record = parse_session("Speakers\nOrganizational Affiliation: Alpha Lab Speaker: Ana Lima Stakeholder: Government\n"
+                           "Organizational Affiliation: Beta Centre Speaker: Rui Costa Stakeholder: Civil Society\n")
+    assert [(p.name, p.affiliation, p.stakeholder_group) for p in record.participants] == [
+        ("Ana Lima", "Alpha Lab", "Government"), ("Rui Costa", "Beta Centre", "Civil Society")]
+
+
 def test_job_title_alone_is_no_person_name():
     assert not looks_like_person_name("Research Associate")
     assert not looks_like_person_name("Senior Programme Manager")
@@ -369,6 +390,35 @@ def test_session_code_after_the_title_gives_type_and_number():
     assert (title.year, title.session_type, title.number, title.title) == (
         None, "workshop", 186, "Data governance and policy: building a curriculum")
     assert read_title("Internet Society (ISOC)") is None
+
+
+def test_roman_numbered_session_with_no_subtitle_is_named_by_its_line():
+    title = read_title("IGF 2022 High-Level Leaders Session IV")
+    assert (title.session_type, title.number, title.title) == ("high_level", 4, "High-Level Leaders Session IV")
+
+
+def test_session_code_before_the_title():
+    title = read_title("WS181: Internet shutdowns and the economy")
+    assert (title.year, title.session_type, title.number, title.title) == (
+        None, "workshop", 181, "Internet shutdowns and the economy")
+
+
+def test_lightning_session_is_a_lightning_talk():
+    assert read_title("IGF 2018 LIGHTNING SESSION #14 Girls Coding Clubs").session_type == "lightning_talk"
+
+
+def test_theme_labels_give_the_theme_without_its_label():
+    record = parse_session("IGF 2018 OF #40 Future\n\nSub-theme description: Future of Internet Economy\n"
+                           "\nThe forum looks at funding.\n\nModerator: Ana Lima\n")
+    assert record.themes == ["Future of Internet Economy"]
+
+
+def test_session_time_label_at_the_bottom_gives_local_time_and_room():
+    record = parse_session("IGF 2018 OF #40 Future\n\nModerator: Ana Lima\n\nSession Time:\n"
+                           "Monday, 12 November, 2018 - 09:20 to 10:20\nSalle XI\n")
+    assert (record.local_start, record.local_end, record.room, record.start) == (
+        "2018-11-12T09:20:00", "2018-11-12T10:20:00", "Salle XI", None)
+    assert not record.warnings
 
 
 def test_bpf_and_nri_titles():

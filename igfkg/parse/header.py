@@ -15,7 +15,7 @@ _KINDS = [
     (r"Open\s+Forum|OF", "open_forum"),
     (r"Town\s+Hall|TH", "town_hall"),
     (r"Networking\s+Session|NS", "networking_session"),
-    (r"Lightning\s+Talk|LT", "lightning_talk"),
+    (r"Lightning\s+(?:Talk|Session)|LT", "lightning_talk"),
     (r"Launch\s*/\s*Award\s+Event|Launch\s+&\s+Award|LA", "launch_award"),
     (r"Day\s+0\s+Event|Day\s+0|DAY\s+0", "day_0"),
     (r"DC|Dynamic\s+Coalition(?:\s+Session)?", "dc_session"),
@@ -30,12 +30,16 @@ _KIND_ALTERNATION = "|".join(f"(?P<k{i}>{pattern})" for i, (pattern, _) in enume
 _TITLE = re.compile(
     rf"^IGF\s+(?P<year>(?:19|20)\d\d)\s+(?:{_KIND_ALTERNATION})\b\s*"
     # `#465`, or a roman numeral before a colon (`High-Level Leaders Session IV:`).
-    r"(?:#\s*(?P<number>\d{1,4})\b|(?P<roman>(?-i:[IVX]{1,5}))(?=\s*[:\-–]))?"
+    r"(?:#\s*(?P<number>\d{1,4})\b|(?P<roman>(?-i:[IVX]{1,5}))(?=\s*[:\-–]|\s*$))?"
     r"\s*[:\-–]?\s*(?P<title>.*)$",
     re.IGNORECASE,
 )
 # `Data governance and policy: developing a curriculum (WS186)`: the session's code
 # after its title (2017 schedule pages), the year not given.
+# `WS181: Title`, `OF27: Title` (2016-2019 schedule pages): the code first, the year not given.
+_CODE_BEFORE_TITLE = re.compile(r"^(?P<kind>WS|OF|TH|NS|LT)\s?#?(?P<number>\d{1,4}):\s*+(?P<title>\S.*)$")
+_CODE_KINDS = {"WS": "workshop", "OF": "open_forum", "TH": "town_hall", "NS": "networking_session",
+               "LT": "lightning_talk"}
 # Searched for (the title is what comes before it); `\s*+`: spaces are never re-scanned.
 _CODE_AFTER_TITLE = re.compile(rf"\((?:{_KIND_ALTERNATION})\s*+#?\s*+(?P<number>\d{{1,4}})\)\s*+$", re.IGNORECASE)
 _MAIN_SESSION_2015 = re.compile(
@@ -93,7 +97,13 @@ def read_title(line: str) -> TitleLine | None:
     if match := _TITLE.match(line):
         kind = next(_KINDS[i][1] for i in range(len(_KINDS)) if match[f"k{i}"] is not None)
         number = int(match["number"]) if match["number"] else _roman(match["roman"])
-        return TitleLine(int(match["year"]), kind, number, match["title"].strip() or None)
+        title = match["title"].strip() or None
+        if title is None and match["roman"]:
+            # `IGF 2022 High-Level Leaders Session IV`: the session's name is all there is.
+            title = line.split(None, 2)[2].strip()  # all but `IGF 2022`
+        return TitleLine(int(match["year"]), kind, number, title)
+    if match := _CODE_BEFORE_TITLE.match(line):
+        return TitleLine(None, _CODE_KINDS[match["kind"]], int(match["number"]), match["title"].strip())
     if (match := _CODE_AFTER_TITLE.search(line)) and len(title := line[:match.start()].strip()) >= 3:
         kind = next(_KINDS[i][1] for i in range(len(_KINDS)) if match[f"k{i}"] is not None)
         return TitleLine(None, kind, int(match["number"]), title)

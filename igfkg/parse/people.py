@@ -231,11 +231,41 @@ def _group_and_region(parts: list[str]) -> tuple[str | None, str | None, list[st
     return group, region, rest, problems
 
 
+_PAREN_ONLY = re.compile(r"^\([^()]{1,60}\)$")
+_NAME_DASH_DETAILS = re.compile(r"^(?P<name>[^–\-,()]{3,60}?)\s[-–]\s++(?P<details>\S.{0,400})$")
+
+
+def _split_group_words(parts: list[str]) -> list[str]:
+    """Comma parts, with a stakeholder group and the region after it in one
+    part (`Civil Society Asia-Pacific (APAC)`), or an organization and a
+    region (`Pune (India) APAC`), cut in two."""
+    result: list[str] = []
+    for part in (p.strip() for p in parts):
+        if _PAREN_ONLY.match(part):
+            continue  # `(India)`: a country in passing, no organization
+        if part.endswith(")") and "(" in part and normalize_regional_group(bare := part[:part.rindex("(")].strip()):
+            part = bare  # `Africa (Nigeria)`
+        if normalize_stakeholder_group(part):
+            result.append(part)
+            continue
+        words = part.split()
+        cut = next((k for k in range(len(words) - 1, 0, -1)
+                    if normalize_stakeholder_group(" ".join(words[:k]))), None)
+        if cut is None and len(words) > 1 and (normalize_regional_group(words[-1], strict=True)
+                                               or is_ambiguous_region(words[-1])):
+            cut = len(words) - 1
+        result += [" ".join(words[:cut]), " ".join(words[cut:])] if cut else [part]
+    return [p for p in result if p and not _PAREN_ONLY.match(p)]
+
+
 def _affiliation_beside_groups(rest: list[str], group: str | None, problems: list[str]) -> str | None:
     """The organization among the parts left beside a stakeholder group and
     region. Job titles are no organization; a lone word standing where the
     stakeholder group belongs (`Name, Female, African Group`) is reported."""
-    kept = [p for p in rest if p and not _is_job_title(p)]
+    # `Doctoral candidate in the Department of X at Deccan University`: the organization follows `at`.
+    kept = [p.rsplit(" at ", 1)[1] if " at " in p and looks_like_organization(p.rsplit(" at ", 1)[1]) else p
+            for p in rest if p]
+    kept = [p for p in kept if not _is_job_title(p)]
     if not kept:
         return None
     for index, part in enumerate(kept):
@@ -297,7 +327,25 @@ def _read_person_value(text: str, value: str, labelled_role: str | None) -> Pers
         name = clean_name(match["name"])
         region = normalize_regional_group(match["region"])
         if looks_like_person_name(name) and region:
-            return PersonMention(name, _org(match["org"]), None, region, "name-dash-org-region",
+            # The organization may end with the stakeholder group (`..., Civil Society Asia-Pacific (APAC)`).
+            group, _, rest, problems = _group_and_region(_split_group_words(match["org"].split(",")))
+            return PersonMention(name, _affiliation_beside_groups(rest, group, problems) if group else
+                                 _org(match["org"]), group, region, "name-dash-org-region", _find_name(text, name),
+                                 problems=problems)
+    if (match := _NAME_DASH_DETAILS.match(value)) and looks_like_person_name(name := clean_name(match["name"])):
+        # `Amina Dukuly - APT Africa, Intergovernmental Organization Africa` (2023 Day 0 pages):
+        # the group and region may share a comma part, separated by a space only.
+        group, region, rest, problems = _group_and_region(_split_group_words(match["details"].split(",")))
+        if group or region:
+            return PersonMention(name, _affiliation_beside_groups(rest, group, problems), group, region,
+                                 "name-dash-details", _find_name(text, name), problems=problems)
+        # `Tadesse Gebreyes - Minister of Innovation, Republic of Azania` (2022 main sessions).
+        details = match["details"].strip()
+        titled = _is_job_title(details)
+        if titled or looks_like_organization(details.split(",")[0]):
+            org = split_affiliation(details) if titled else details.split(",")[0].strip()
+            return PersonMention(name, _org(org) if org else None, None, None,
+                                 "name-dash-title-organization" if titled else "name-dash-organization",
                                  _find_name(text, name))
     if "," not in value:
         if match := _NAME_PAREN.match(value):

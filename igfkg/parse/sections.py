@@ -69,6 +69,8 @@ _PREFIX_HEADINGS = [
     (re.compile(r"^(?:content\s+of\s+the\s+session|about\s+this\s+session)\s*:", re.I), "description"),
     (re.compile(r"^expected\s+outcomes?\s*:", re.I), "outcomes"),
     (re.compile(r"^policy\s+questions?(?:\s*\(s\))?\s*:", re.I), "policy"),
+    # `Theme: X`, `Subtheme: X`, `Sub-theme description: X` (2018 pages).
+    (re.compile(r"^(?:main\s+)?(?:sub-?\s?)?theme(?:\s+description)?\s*:", re.I), "themes"),
 ]
 
 

@@ -174,6 +174,7 @@ class _Walk:
     # an unlabelled person on the very next line continues that list.
     labelled_line: tuple[int, str] | None = None
     unclaimed: list[tuple[Line, str]] = field(default_factory=list)  # attribute lines no person took yet
+    expecting: str | None = None  # "time" or "room": the line above was that label alone
     comparisons_left: int = MAX_PERSON_COMPARISONS
 
     def step(self, line: Line, rule: str, field_name: str, value: str = "") -> Step:
@@ -272,7 +273,9 @@ def _read_header(walk: _Walk) -> int:
     while j < len(lines) and looked < 4:
         if lines[j].text:
             looked += 1
-            if date := read_date_line(lines[j].text):
+            if _TIME_OR_ROOM_LABEL.match(lines[j].text) and not lines[j].text.lower().startswith("room"):
+                walk.step(lines[j], "time-label-above-its-value", "-")  # `Time`, the date line below
+            elif date := read_date_line(lines[j].text):
                 record.start, record.end = date.start_utc, date.end_utc
                 record.local_start, record.local_end = date.local_start, date.local_end
                 if date.duration_min:
@@ -290,6 +293,12 @@ def _read_header(walk: _Walk) -> int:
                     record.room = room
                     walk.step(lines[i], "room-label", "room", room)
                     i += 1
+                elif i + 1 < len(lines) and _TIME_OR_ROOM_LABEL.match(lines[i].text) \
+                        and lines[i].text.lower().startswith("room") and lines[i + 1].text:
+                    record.room = lines[i + 1].text  # `Room` on its own line, the room below it
+                    walk.step(lines[i], "room-label-above-its-value", "-")
+                    walk.step(lines[i + 1], "room-below-its-label", "room", record.room)
+                    i += 2
                 elif i < len(lines) and lines[i].text and len(lines[i].text) <= 80 and _is_plain_text(lines[i].text):
                     record.room = lines[i].text
                     walk.step(lines[i], "line-after-date-is-room", "room", record.room)
@@ -314,7 +323,8 @@ def _read_header(walk: _Walk) -> int:
             if line.text.endswith("?") or ("?" in line.text and len(line.text) > 100):
                 record.policy_questions.append(line.text)
                 walk.step(line, "question-under-title", "policy_questions")
-            elif len(line.text) > 150 or _SENTENCE.search(line.text):
+            elif len(line.text) > 150 or _SENTENCE.search(line.text) or (
+                    line.text.endswith(".") and len(line.text.split()) > 12):  # a sentence, not a theme
                 break
             elif orgs := read_organizing_line(line.text, walk.acronyms):
                 _add_unique(record.organizing_organizations, orgs)
@@ -333,10 +343,13 @@ def _is_plain_text(text: str) -> bool:
 
 def _reads_as_person(text: str) -> bool:
     mention = read_person(text)
-    # `Name, Organization` with nothing else is also the shape of a theme such
-    # as `Enabling Safety, Security and Accountability`: not enough alone.
-    return isinstance(mention, PersonMention) and mention.shape not in ("bare-name", "name-organization") or (
+    return isinstance(mention, PersonMention) and mention.shape not in _WEAK_SHAPES or (
         isinstance(mention, UnnamedMention) and mention.shape == "delegate")
+
+
+# Shapes that alone do not show a line names a person (`Name, Organization` is also
+# the shape of a theme such as `Enabling Safety, Security and Accountability`).
+_WEAK_SHAPES = ("bare-name", "name-organization", "name-dash-organization")
 
 
 def _add_unique(target: list[str], values: list[str]) -> None:
@@ -422,6 +435,10 @@ def _read_body_line(walk: _Walk, line: Line) -> None:
         walk.step(line, "inline-heading", kind)
         if kind == "prose":
             walk.prose.append(line)
+        if kind == "themes" and rest:
+            walk.section = None  # `Theme: X` holds its one value; the lines below are not themes
+        return
+    if _read_time_or_room(walk, line):
         return
     if match := _OTHER_ROLE_LABEL.match(text):
         walk.warn(line, f"'{match['label']}' is not a role the record holds (organizer, speaker, "
@@ -490,6 +507,44 @@ def _read_body_line(walk: _Walk, line: Line) -> None:
         walk.step(line, "prose", "-")
 
 
+def _read_time_or_room(walk: _Walk, line: Line) -> bool:
+    """The session's time and room below the head of the page: `Session Time:`
+    then the date line and the room (2018 pages, at the bottom), or `Time` /
+    `Room` labels each above its value (2022 town halls). Only while the page
+    has given neither."""
+    record, text = walk.record, line.text
+    expected, walk.expecting = walk.expecting, None
+    if _TIME_OR_ROOM_LABEL.match(text):
+        kind = "room" if text.lower().startswith("room") else "time"
+        if (record.room if kind == "room" else record.start or record.local_start) is None:
+            walk.expecting = kind
+            walk.step(line, f"{kind}-label-above-its-value", "-")
+            return True
+        return False
+    if expected == "time" or (expected is None and record.start is None and record.local_start is None
+                              and _DATE_LINE_AT_START.match(text)):
+        if date := read_date_line(text):
+            record.start, record.end = date.start_utc, date.end_utc
+            record.local_start, record.local_end = date.local_start, date.local_end
+            if record.year is None:
+                record.year = int((date.start_utc or date.local_start)[:4])
+            walk.expecting = "room" if record.room is None else None
+            walk.step(line, "date-line-below-the-head", "start/end" if date.start_utc else "local_start/local_end",
+                      f"{date.start_utc or date.local_start} - {date.end_utc or date.local_end}")
+            return True
+    if expected == "room" and record.room is None and len(text) <= 60 and _is_plain_text(text) \
+            and not _SENTENCE.search(text) and (read_room_label(text) or re.search(r"\d|room|salle|hall|saal", text, re.I)):
+        record.room = read_room_label(text) or text
+        walk.step(line, "room-below-the-time", "room", record.room)
+        return True
+    return False
+
+
+_TIME_OR_ROOM_LABEL = re.compile(r"^(?:session\s+time|time|date|date\s+and\s+time|room|location)\s*+:?\s*+$",
+                                 re.IGNORECASE)  # `\s*+`: spaces are never re-scanned
+_DATE_LINE_AT_START = re.compile(r"^(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE)
+
+
 def _add_unique_int(target: list[int], value: int) -> None:
     if value not in target:
         target.append(value)
@@ -511,7 +566,7 @@ def _read_person_line(walk: _Walk, line: Line) -> bool:
         return False
     mention = mentions[0][0]
     strong = len(mentions) > 1 or isinstance(mention, UnnamedMention) or mention.shape not in (
-        "bare-name", "name-paren-org", "biography", "name-organization")
+        "bare-name", "name-paren-org", "biography", "name-organization", "name-dash-organization")
     if not strong and not in_people:
         return False
     if isinstance(mention, UnnamedMention) and mention.shape in ("groups-only", "organization-in-person-slot") \
@@ -560,11 +615,13 @@ def _read_person_line(walk: _Walk, line: Line) -> bool:
 
 def _people_on_line(text: str, role: str | None, *, several: bool) -> list[tuple[PersonMention | UnnamedMention, int]]:
     """The people a line names, with their offsets: several run together on
-    one line (only where people are expected), one person, or a biography
-    that opens with its person (under a speakers heading)."""
-    if several and (pieces := split_people_run(text)):
+    one line (where people are expected, or anywhere when each of them states
+    a stakeholder group or region), one person, or a biography that opens
+    with its person (under a speakers heading)."""
+    if pieces := split_people_run(text):
         mentions = [(read_person(piece, labelled_role=role or Role.SPEAKER.value), offset) for piece, offset in pieces]
-        if all(mention is not None for mention, _ in mentions):
+        grouped = all(isinstance(m, PersonMention) and m.shape == "name-groups" for m, _ in mentions)
+        if (several or grouped) and all(mention is not None for mention, _ in mentions):
             return mentions  # type: ignore[return-value]
     mention = read_person(text, labelled_role=role)
     if mention is None and role == Role.SPEAKER.value:
@@ -603,6 +660,11 @@ def _read_labelled_line(walk: _Walk, line: Line) -> bool:
     matches = list(_ANY_LABEL.finditer(text))
     if not matches or matches[0].start() != 0:
         return False
+    if matches[0]["attr"] and any(m["label"] and _role_of_label(m["label"]) for m in matches[1:]) \
+            and any(entry.line.number != line.number for entry in walk.label_group):
+        # `Organizational Affiliation: X Speaker: Y ...`: this line's attributes are Y's,
+        # the people labelled above are done.
+        _end_label_group(walk)
     read_any = False
     for index, match in enumerate(matches):
         end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
@@ -957,6 +1019,8 @@ def _read_sections(walk: _Walk) -> None:
             record.description = texts[0]
         elif kind == "outcomes" and texts and record.expected_outcomes is None:
             record.expected_outcomes = texts[0]
+        elif kind == "themes":  # `Theme: Development, Innovation, and Economic Issues.`
+            _add_unique(record.themes, [text.strip().rstrip(".") for text in texts if len(text) < 120])
     if len(takeaways) + len(calls) > MAX_LIST_ITEMS:
         raise NotASessionPage(record.source, f"{len(takeaways) + len(calls)} key takeaways and calls to action is "
                                              f"more than a session page holds (limit {MAX_LIST_ITEMS})")
