@@ -44,7 +44,7 @@ SHAPES = [
     "trap-surname-first", "trap-name-typo", "trap-nickname",
     # Seen on real pages besides those of issue 6.
     "code-after-title-2017", "records-run-on-one-line-2017", "entry-broken-after-comma",
-    "time-and-room-below-labels", "theme-labels-2018",
+    "time-and-room-below-labels", "theme-labels-2018", "code-before-title-schedule",
 ]
 RECORD_FIELDS = set(SessionRecord.__dataclass_fields__) - {"source", "sha256"}
 PERSON_FIELDS = ["roles", "stakeholder_group", "regional_group", "affiliation", "inferred_roles"]
@@ -325,6 +325,27 @@ def test_attributes_first_on_each_line_belong_to_that_line_s_person():
                            "Organizational Affiliation: Beta Centre Speaker: Rui Costa Stakeholder: Civil Society\n")
     assert [(p.name, p.affiliation, p.stakeholder_group) for p in record.participants] == [
         ("Ana Lima", "Alpha Lab", "Government"), ("Rui Costa", "Beta Centre", "Civil Society")]
+
+
+def test_heading_phrases_of_schedule_pages_name_their_roles():
+    record = parse_session("WS 57 Title\n\nThe panel will be co-moderated by:\n- Ana Lima, Director at Beta Lab\n\n"
+                           "Panelists include:\n- Rui Costa, Professor at Gamma University\n\nSchedule:\n"
+                           "11:30-11:40 Overview\n")
+    assert [(p.name, p.roles, p.affiliation) for p in record.participants] == [
+        ("Ana Lima", ["onsite_moderator"], "Beta Lab"), ("Rui Costa", ["speaker"], "Gamma University")]
+
+
+def test_presenter_co_moderator_and_moderador_labels():
+    record = parse_session("IGF 2018 LT #3 Title\n\nPresenter: Eva Green (Delta Org)\nCo-Moderator: Tom Bell (Epsilon)\n"
+                           "Moderador: Luis Vega, LACREG\n")
+    assert [(p.name, p.roles) for p in record.participants] == [
+        ("Eva Green", ["speaker"]), ("Tom Bell", ["onsite_moderator"]), ("Luis Vega", ["onsite_moderator"])]
+
+
+def test_agenda_letters_and_role_names_are_no_person_names():
+    assert not looks_like_person_name("b. Resources")
+    assert not looks_like_person_name("MAG Chair")
+    assert looks_like_person_name("J. Smith")
 
 
 def test_job_title_alone_is_no_person_name():

@@ -36,17 +36,20 @@ _TITLE = re.compile(
 )
 # `Data governance and policy: developing a curriculum (WS186)`: the session's code
 # after its title (2017 schedule pages), the year not given.
-# `WS181: Title`, `OF27: Title` (2016-2019 schedule pages): the code first, the year not given.
-_CODE_BEFORE_TITLE = re.compile(r"^(?P<kind>WS|OF|TH|NS|LT)\s?#?(?P<number>\d{1,4}):\s*+(?P<title>\S.*)$")
+_IGF_YEAR_TITLE = re.compile(r"^IGF\s(?P<year>(?:19|20)\d\d)\s(?P<title>[A-Z].{2,200})$")
+_MAIN_SESSION_WORDS = re.compile(r"\bmain\ssession\b", re.IGNORECASE)
+# `WS181: Title`, `OF27: Title`, `WS 57 Title` (2016-2019 schedule pages): the code first, no year.
+_CODE_BEFORE_TITLE = re.compile(r"^(?P<kind>WS|OF|TH|NS|LT)\s?#?(?P<number>\d{1,4})(?::\s*+|\s(?=[A-Z]))(?P<title>\S.*)$")
 _CODE_KINDS = {"WS": "workshop", "OF": "open_forum", "TH": "town_hall", "NS": "networking_session",
                "LT": "lightning_talk"}
 # Searched for (the title is what comes before it); `\s*+`: spaces are never re-scanned.
 _CODE_AFTER_TITLE = re.compile(rf"\((?:{_KIND_ALTERNATION})\s*+#?\s*+(?P<number>\d{{1,4}})\)\s*+$", re.IGNORECASE)
 _MAIN_SESSION_2015 = re.compile(
     r"^(?P<day>\d{1,2})\s+(?P<month>[A-Za-z]+)\s+(?P<year>(?:19|20)\d\d)\s*[-–]\s*"
-    r"(?P<title>(?:An?\s+)?Main\s+Session\b.*)$",
+    r"(?P<title>(?:An?\s+)?(?P<kind>Main\s+Session|Workshop|Open\s+Forum)\b.*)$",
     re.IGNORECASE,
 )
+_SESSION_LINE_KINDS = {"main session": "main_session", "workshop": "workshop", "open forum": "open_forum"}
 _MONTHS = {m: i for i, m in enumerate(
     "january february march april may june july august september october november december".split(), 1)}
 _MONTH_RE = "|".join(_MONTHS)
@@ -102,6 +105,10 @@ def read_title(line: str) -> TitleLine | None:
             # `IGF 2022 High-Level Leaders Session IV`: the session's name is all there is.
             title = line.split(None, 2)[2].strip()  # all but `IGF 2022`
         return TitleLine(int(match["year"]), kind, number, title)
+    if match := _IGF_YEAR_TITLE.match(line):
+        # `IGF 2016 Dynamic Coalitions Main Session`: a title with its year, of no kind listed above.
+        title = match["title"].strip()
+        return TitleLine(int(match["year"]), "main_session" if _MAIN_SESSION_WORDS.search(title) else None, None, title)
     if match := _CODE_BEFORE_TITLE.match(line):
         return TitleLine(None, _CODE_KINDS[match["kind"]], int(match["number"]), match["title"].strip())
     if (match := _CODE_AFTER_TITLE.search(line)) and len(title := line[:match.start()].strip()) >= 3:
@@ -113,7 +120,8 @@ def read_title(line: str) -> TitleLine | None:
             date = datetime(int(match["year"]), month, int(match["day"])).date().isoformat() if month else None
         except ValueError:
             date = None
-        return TitleLine(int(match["year"]), "main_session", None, match["title"].strip(), date)
+        kind = _SESSION_LINE_KINDS[" ".join(match["kind"].lower().split())]
+        return TitleLine(int(match["year"]), kind, None, match["title"].strip(), date)
     return None
 
 

@@ -44,6 +44,7 @@ practice dynamic coalition parliamentary track launch award with without by from
 platform project program programme services service media news press team
 igf youth chapter hub ict villa bocage palais geneva switzerland female male
 and or the of for on in to at &
+schedule not also will be are is was were
 """.split())
 
 # Words that qualify a job title (`Senior`, `Research` Associate, `Deputy` Director).
@@ -79,8 +80,13 @@ def looks_like_person_name(text: str, *, allow_single: bool = False) -> bool:
     tokens = text.split()
     if not (1 if allow_single else 2) <= len(tokens) <= 6 or len(text) > 60:
         return False
-    if all(_JOB_TITLE_NOUN.fullmatch(bare := t.strip(".,")) or bare.lower() in _TITLE_MODIFIERS for t in tokens):
-        return False  # `Research Associate`, `Senior Researcher`: a job, not a name
+    words = [t.strip(".,") for t in tokens]
+    if any(_JOB_TITLE_NOUN.fullmatch(w) for w in words) and all(
+            _JOB_TITLE_NOUN.fullmatch(w) or w.lower() in _TITLE_MODIFIERS or (w.isupper() and len(w) <= 5)
+            for w in words):
+        return False  # `Research Associate`, `MAG Chair`: a job, not a name
+    if len(words[0]) == 1 and words[0].islower() and tokens[0][-1:] in ".)":
+        return False  # `b. Resources`: an agenda item's letter, not an initial
     content = 0
     for token in tokens:
         bare = token.strip(".,")

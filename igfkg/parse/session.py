@@ -88,7 +88,8 @@ class _Entry:
 
 
 _ROLE_LABEL = re.compile(
-    r"(?P<label>(?:(?:on-?site\s+|online\s+|remote\s+)?moderator|co-?organi[sz]er|organi[sz]er|(?:additional\s+)?speaker|"
+    r"(?P<label>(?:(?:on-?site\s+|online\s+|remote\s+|co-?)?moderator|moderador|co-?organi[sz]er|"
+    r"(?:session\s+)?organi[sz]er|(?:additional\s+)?speaker|presenter|"
     r"panel+ist|rapporteur|proposer'?s?(?:\s+name)?|co-?proposer'?s?(?:\s+name)?)s?"
     r"(?:\s*\(s\))?(?:\s+(?:and|&|/)\s+(?:(?:on-?site\s+|online\s+)?moderator|organi[sz]er|speaker|rapporteur)s?)?)"
     r"\s*(?:(?P<n>\d{1,3})\s*)?:",  # not `\s*\d?\s*:`, which backtracks quadratically
@@ -130,11 +131,11 @@ def _role_of_label(label: str) -> list[str]:
     for part in re.split(r"(?<!\s)\s+(?:and|&|/)\s+", label.lower()):
         if "online" in part or "remote" in part:
             roles.append(Role.ONLINE_MODERATOR.value)
-        elif "moderator" in part:
+        elif "moderator" in part or "moderador" in part:  # `Moderador:` on Spanish-language pages
             roles.append(Role.ONSITE_MODERATOR.value)
         elif "organi" in part or "proposer" in part:
             roles.append(Role.ORGANIZER.value)
-        elif "speaker" in part or "panel" in part:
+        elif "speaker" in part or "panel" in part or "presenter" in part:
             roles.append(Role.SPEAKER.value)
         elif "rapporteur" in part:
             roles.append(Role.RAPPORTEUR.value)
@@ -252,15 +253,22 @@ def _read_header(walk: _Walk) -> int:
             walk.step(lines[i], "page-preamble", "-")
         i += 1
     seen_header = False
+    plain_title = _plain_title_above_the_date(walk, i)
+    if plain_title is not None:
+        i = plain_title
     if i < len(lines) and (title := read_title(lines[i].text)):
         record.year, record.session_type, record.number = title.year, title.session_type, title.number
-        record.title = title.title
+        record.title = record.title or title.title
         if title.date:  # `10 November 2015 - A Main Session on ...`; a date line below is more precise
             record.local_start = title.date
         walk.step(lines[i], "title-line", "title/year/session_type/number",
                   f"{title.title} | {title.year} | {title.session_type} | {title.number}")
         seen_header = True
         i += 1
+        repeated = next((k for k in range(i, min(i + 3, len(lines))) if lines[k].text), None)
+        if repeated is not None and lines[repeated].text == lines[i - 1].text:
+            walk.step(lines[repeated], "title-line-repeated", "-")  # 2016 pages print it twice
+            i = repeated + 1
         nxt = lines[i] if i < len(lines) else None
         after = lines[i + 1] if i + 1 < len(lines) else None
         if (nxt and nxt.text and after is not None and (not after.text or read_date_line(after.text))
@@ -334,6 +342,26 @@ def _read_header(walk: _Walk) -> int:
                 walk.step(line, "short-line-under-title-is-theme", "themes")
         i += 1
     return i
+
+
+def _plain_title_above_the_date(walk: _Walk, i: int) -> int | None:
+    """A first line of plain text right above the date line, or above a
+    `12 November 2015 - A Workshop on ...` line, is the title (2015-2016
+    pages): it is read, and the index of the line below returned."""
+    lines = walk.lines
+    if i >= len(lines) or read_title(lines[i].text) or len(lines[i].text) > 200 or not _is_plain_text(lines[i].text):
+        return None
+    below = next((k for k in range(i + 1, min(i + 4, len(lines))) if lines[k].text), None)
+    if below is None:
+        return None
+    session_line = read_title(lines[below].text)
+    if not (session_line and session_line.date) and not read_date_line(lines[below].text):
+        return None
+    walk.record.title = lines[i].text.strip()
+    if re.search(r"\bmain\s+session\b", walk.record.title, re.IGNORECASE):
+        walk.record.session_type = "main_session"  # `Dynamic Coalitions Main Session`
+    walk.step(lines[i], "plain-line-above-the-date-is-title", "title", walk.record.title)
+    return below
 
 
 def _is_plain_text(text: str) -> bool:
