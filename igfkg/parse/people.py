@@ -47,6 +47,13 @@ and or the of for on in to at &
 schedule not also will be are is was were
 """.split())
 
+# Job nouns that are nobody's surname (unlike Dean, Judge, Mayor or Fellow).
+_JOB_NOT_SURNAME = frozenset("""
+officer officers director directors manager managers president minister ambassador advisor adviser
+coordinator researcher lecturer professor secretary analyst consultant engineer specialist editor
+journalist commissioner representative administrator assistant associate strategist economist scientist
+ceo cto coo cfo vp svp evp
+""".split())
 # Words that qualify a job title (`Senior`, `Research` Associate, `Deputy` Director).
 _TITLE_MODIFIERS = frozenset("""
 senior junior chief deputy vice executive general research associate assistant principal managing
@@ -85,6 +92,8 @@ def looks_like_person_name(text: str, *, allow_single: bool = False) -> bool:
             _JOB_TITLE_NOUN.fullmatch(w) or w.lower() in _TITLE_MODIFIERS or (w.isupper() and len(w) <= 5)
             for w in words):
         return False  # `Research Associate`, `MAG Chair`: a job, not a name
+    if words[-1].lower() in _JOB_NOT_SURNAME:
+        return False  # `Chief Privacy Officer`: ends with a job no surname is spelt like
     if len(words[0]) == 1 and words[0].islower() and tokens[0][-1:] in ".)":
         return False  # `b. Resources`: an agenda item's letter, not an initial
     content = 0

@@ -430,6 +430,8 @@ def _continued_on_next_line(walk: _Walk, line: Line, following: Line) -> bool:
     return bool(starts_person)
 
 
+_BULLET = re.compile(r"^[•*·–-]\s")
+_MAIN_SESSION_NAME = re.compile(r"^Main\sSession:?\s(?P<title>[A-Z].{2,150})$")
 _TEXT_SECTIONS = ("takeaways", "calls", "report", "policy", "description", "outcomes")
 
 
@@ -502,6 +504,17 @@ def _read_body_line(walk: _Walk, line: Line) -> None:
             walk.record.sdg_targets.append(target)
         walk.step(line, "sdg-target-line", "sdg_targets", target)
         return
+    if walk.section == "description" and walk.record.title is None and not walk.sections[-1][1] \
+            and (match := _MAIN_SESSION_NAME.match(text)):
+        # `About this Session` / `Main Session Governing Data & Protecting Privacy` (2022 main sessions
+        # whose page starts with the date): the session's name opens the section.
+        walk.record.title, walk.record.session_type = match["title"], "main_session"
+        walk.step(line, "main-session-name-under-about", "title/session_type", match["title"])
+        return
+    if walk.section == "description" and _BULLET.match(text) and _reads_as_person(text):
+        # `• Tadesse Gebreyes - Minister of Innovation, Republic of Azania` under `About this
+        # Session` (2022 main sessions): the list of people ends the description.
+        walk.section = None
     if walk.section in _TEXT_SECTIONS:
         walk.sections[-1][1].append(line)
         if walk.section in ("report", "description"):
