@@ -215,7 +215,9 @@ def split_affiliation(text: str) -> str | None:
                 if " at " in part or " of " in part:
                     return part.rsplit(" at " if " at " in part else " of ", 1)[1].strip() or None
                 continue  # `Programme Officer`: a job title, though `programme` is an organization word
-            return ", ".join(parts[index:])
+            # To the end, but not into a second job (`Council, Former telecom minister of X`).
+            end = next((k for k in range(index + 1, len(parts)) if _is_job_title(parts[k])), len(parts))
+            return ", ".join(parts[index:end])
     last = parts[-1]
     if _is_job_title(last):
         if " at " in last:  # `Head of Storage at CERN`: the organization follows `at`

@@ -90,7 +90,7 @@ class _Entry:
 _ROLE_LABEL = re.compile(
     r"(?P<label>(?:(?:on-?site\s+|online\s+|remote\s+|co-?)?moderator|moderador|co-?organi[sz]er|"
     r"(?:session\s+)?organi[sz]er|(?:additional\s+)?speaker|presenter|"
-    r"panel+ist|rapporteur|proposer'?s?(?:\s+name)?|co-?proposer'?s?(?:\s+name)?)s?"
+    r"panel+ist|rapporteur|proposer'?s?(?:\s+name)?|co-?proposer'?s?(?:\s+name)?|name)s?"
     r"(?:\s*\(s\))?(?:\s+(?:and|&|/)\s+(?:(?:on-?site\s+|online\s+)?moderator|organi[sz]er|speaker|rapporteur)s?)?)"
     r"\s*(?:(?P<n>\d{1,3})\s*)?:",  # not `\s*\d?\s*:`, which backtracks quadratically
     re.IGNORECASE,
@@ -716,6 +716,8 @@ def _read_labelled_line(walk: _Walk, line: Line) -> bool:
             read_any = True
             continue
         roles = _role_of_label(match["label"])
+        if not roles and match["label"].lower() == "name" and walk.role_heading:
+            roles = [walk.role_heading]  # `Presenter` then `Name: X, ...` (2018 lightning sessions)
         if not roles:
             continue
         read_any = True
