@@ -44,7 +44,7 @@ SHAPES = [
     "trap-surname-first", "trap-name-typo", "trap-nickname",
     # Seen on real pages besides those of issue 6.
     "code-after-title-2017", "records-run-on-one-line-2017", "entry-broken-after-comma",
-    "time-and-room-below-labels", "theme-labels-2018", "code-before-title-schedule",
+    "time-and-room-below-labels", "theme-labels-2018", "code-before-title-schedule", "schedule-speaker-cards",
 ]
 RECORD_FIELDS = set(SessionRecord.__dataclass_fields__) - {"source", "sha256"}
 PERSON_FIELDS = ["roles", "stakeholder_group", "regional_group", "affiliation", "inferred_roles"]
@@ -340,6 +340,18 @@ def test_presenter_co_moderator_and_moderador_labels():
                            "Moderador: Luis Vega, LACREG\n")
     assert [(p.name, p.roles) for p in record.participants] == [
         ("Eva Green", ["speaker"]), ("Tom Bell", ["onsite_moderator"]), ("Luis Vega", ["onsite_moderator"])]
+
+
+def test_name_label_under_a_role_heading_is_a_person_of_that_role():
+    record = parse_session("IGF 2018 LIGHTNING SESSION #9 Title\n\nPresenter\nName: Ana Lima, Chair, Beta Council\n")
+    assert [(p.name, p.roles, p.affiliation) for p in record.participants] == [("Ana Lima", ["speaker"], "Beta Council")]
+
+
+def test_job_line_below_a_bare_name_is_its_affiliation():
+    record = parse_session("DC on Open Principles\n\nSession Organizers\navatar for Ana Lima\n\nAna Lima\n\n"
+                           "Representative, EUROCOM\n")
+    assert [(p.name, p.roles, p.affiliation) for p in record.participants] == [("Ana Lima", ["organizer"], "EUROCOM")]
+    assert not record.warnings
 
 
 def test_agenda_letters_and_role_names_are_no_person_names():

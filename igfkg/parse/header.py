@@ -36,6 +36,7 @@ _TITLE = re.compile(
 )
 # `Data governance and policy: developing a curriculum (WS186)`: the session's code
 # after its title (2017 schedule pages), the year not given.
+_DC_TITLE = re.compile(r"^(?:DC|Dynamic\sCoalition)\son\s[A-Z]\S*(?:\s\S+){0,15}$")
 _IGF_YEAR_TITLE = re.compile(r"^IGF\s(?P<year>(?:19|20)\d\d)\s(?P<title>[A-Z].{2,200})$")
 _MAIN_SESSION_WORDS = re.compile(r"\bmain\ssession\b", re.IGNORECASE)
 # `WS181: Title`, `OF27: Title`, `WS 57 Title` (2016-2019 schedule pages): the code first, no year.
@@ -109,6 +110,8 @@ def read_title(line: str) -> TitleLine | None:
         # `IGF 2016 Dynamic Coalitions Main Session`: a title with its year, of no kind listed above.
         title = match["title"].strip()
         return TitleLine(int(match["year"]), "main_session" if _MAIN_SESSION_WORDS.search(title) else None, None, title)
+    if _DC_TITLE.match(line):  # `DC on Open Internet Principles` (2017 schedule pages)
+        return TitleLine(None, "dc_session", None, line.strip())
     if match := _CODE_BEFORE_TITLE.match(line):
         return TitleLine(None, _CODE_KINDS[match["kind"]], int(match["number"]), match["title"].strip())
     if (match := _CODE_AFTER_TITLE.search(line)) and len(title := line[:match.start()].strip()) >= 3:

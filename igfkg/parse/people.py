@@ -102,8 +102,9 @@ def looks_like_person_name(text: str, *, allow_single: bool = False) -> bool:
         if not _NAME_TOKEN.match(bare):
             return False
         lower = bare.lower().strip(".")
-        if len(bare) == 1 and token.endswith(".") and token is not tokens[0]:
-            continue  # a middle initial (`Vinton G. Cerf`), not the word `a`
+        if len(bare) == 1 and token is not tokens[0] and (token.endswith(".") or
+                                                          bare.isupper() and token is not tokens[-1]):
+            continue  # a middle initial (`Vinton G. Cerf`, `Mathilde A Girard-Lenoir`), not the word `a`
         if lower in _NON_NAME_WORDS:
             return False
         if lower not in _NAME_PARTICLES:
@@ -185,7 +186,8 @@ _NICKNAME = re.compile(
 )
 
 
-def _is_job_title(text: str) -> bool:
+def is_job_title(text: str) -> bool:
+    """`Senior Policy Advisor`, `Head of Cyber Policy`: the text names a job."""
     return bool(_JOB_TITLE_NOUN.search(text))
 
 
@@ -211,15 +213,15 @@ def split_affiliation(text: str) -> str | None:
     for index in range(len(parts) - 1, -1, -1):
         part = parts[index]
         if looks_like_organization(part):
-            if _is_job_title(part):
+            if is_job_title(part):
                 if " at " in part or " of " in part:
                     return part.rsplit(" at " if " at " in part else " of ", 1)[1].strip() or None
                 continue  # `Programme Officer`: a job title, though `programme` is an organization word
             # To the end, but not into a second job (`Council, Former telecom minister of X`).
-            end = next((k for k in range(index + 1, len(parts)) if _is_job_title(parts[k])), len(parts))
+            end = next((k for k in range(index + 1, len(parts)) if is_job_title(parts[k])), len(parts))
             return ", ".join(parts[index:end])
     last = parts[-1]
-    if _is_job_title(last):
+    if is_job_title(last):
         if " at " in last:  # `Head of Storage at CERN`: the organization follows `at`
             return last.rsplit(" at ", 1)[1].strip() or None
         if " of " in last and _after_of_is_organization(after := last.rsplit(" of ", 1)[1].strip()):
@@ -282,7 +284,7 @@ def _affiliation_beside_groups(rest: list[str], group: str | None, problems: lis
     # `Doctoral candidate in the Department of X at Deccan University`: the organization follows `at`.
     kept = [p.rsplit(" at ", 1)[1] if " at " in p and looks_like_organization(p.rsplit(" at ", 1)[1]) else p
             for p in rest if p]
-    kept = [p for p in kept if not _is_job_title(p)]
+    kept = [p for p in kept if not is_job_title(p)]
     if not kept:
         return None
     for index, part in enumerate(kept):
@@ -358,7 +360,7 @@ def _read_person_value(text: str, value: str, labelled_role: str | None) -> Pers
                                  "name-dash-details", _find_name(text, name), problems=problems)
         # `Tadesse Gebreyes - Minister of Innovation, Republic of Azania` (2022 main sessions).
         details = match["details"].strip()
-        titled = _is_job_title(details)
+        titled = is_job_title(details)
         if titled or looks_like_organization(details.split(",")[0]):
             org = split_affiliation(details) if titled else details.split(",")[0].strip()
             return PersonMention(name, _org(org) if org else None, None, None,
@@ -404,7 +406,7 @@ def _read_person_value(text: str, value: str, labelled_role: str | None) -> Pers
         affiliation = _affiliation_beside_groups(rest, group, problems)
         return PersonMention(name, affiliation, group, region, "name-groups", offset, problems=problems)
     org_text = tail.replace(LOCK, " ").strip()  # as written: `Cyberspace,Zhejing University` keeps its comma
-    if labelled_role == "organizer" or (len(rest) <= 1 and not _is_job_title(org_text)):
+    if labelled_role == "organizer" or (len(rest) <= 1 and not is_job_title(org_text)):
         # `Organizer 1: Name, Organization` – the organization may hold commas.
         return PersonMention(name, _org(org_text, problems), None, None, "name-organization", offset,
                              problems=problems)
@@ -415,6 +417,7 @@ def _read_person_value(text: str, value: str, labelled_role: str | None) -> Pers
 _SUFFIX_OR_COMMA = re.compile(r",\s*(?:(?:jr|sr|ii|iii|iv)\.?)?", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?]\s+\S")
 _ALL_CAPS_SURNAME = re.compile(r"^[A-ZÀ-Ý][A-ZÀ-Ý'’-]{1,30}$")
+_ONE_WORD = re.compile(r"^[A-ZÀ-Ý][\w'’-]{1,30}$")
 _GIVEN_NAMES = re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ'’-]{1,30}(?:[\s-][A-ZÀ-Ý][a-zà-ÿ'’-]{1,30})?$")
 
 
@@ -422,6 +425,8 @@ def _surname_first_with_comma(head: str, parts: list[str]) -> bool:
     """`DIALLO, Aminata, <group>, <region>`: a family name in capitals, a
     comma, the given name, and then a group or region (so the comma cannot
     be the one between a name and an organization)."""
+    if len(parts) == 1 and _ONE_WORD.match(head.strip()) and _GIVEN_NAMES.match(parts[0].strip()):
+        return True  # `Brandt, Helena` alone on its line (2016 schedule pages): no one is called `Brandt`
     if len(parts) < 2 or not _ALL_CAPS_SURNAME.match(head.strip()) or not _GIVEN_NAMES.match(parts[0]):
         return False
     if not looks_like_person_name(f"{parts[0]} {head.strip()}"):

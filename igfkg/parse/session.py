@@ -22,8 +22,8 @@ from igfkg.parse.header import read_date_line, read_format_line, read_room_label
 from igfkg.parse.labels import is_ambiguous_region, normalize_regional_group, normalize_stakeholder_group
 from igfkg.parse.organizations import read_organizing_line, strip_acronym
 from igfkg.parse.people import (
-    PersonMention, UnnamedMention, clean_name, looks_like_person_name, read_biography, read_person,
-    split_people_run,
+    PersonMention, UnnamedMention, clean_name, is_job_title, looks_like_person_name, read_biography, read_person,
+    split_affiliation, split_people_run,
 )
 from igfkg.parse.sections import (
     classify_heading, classify_prefix_heading, is_agenda_item, list_items, merge_similar, read_sdg_goal,
@@ -272,7 +272,8 @@ def _read_header(walk: _Walk) -> int:
         nxt = lines[i] if i < len(lines) else None
         after = lines[i + 1] if i + 1 < len(lines) else None
         if (nxt and nxt.text and after is not None and (not after.text or read_date_line(after.text))
-                and not read_date_line(nxt.text) and _is_plain_text(nxt.text) and len(nxt.text) < 150):
+                and not read_date_line(nxt.text) and _is_plain_text(nxt.text) and len(nxt.text) < 150
+                and not nxt.text.endswith(".")):  # a sentence below the title is no part of it
             record.title = f"{record.title} {nxt.text}".strip() if record.title else nxt.text
             walk.step(nxt, "title-continuation", "title", record.title)
             i += 1
@@ -430,6 +431,7 @@ def _continued_on_next_line(walk: _Walk, line: Line, following: Line) -> bool:
     return bool(starts_person)
 
 
+_SCHEDULE_CHROME = re.compile(r"^(?:avatar\sfor\s|more\sinfo\sabout\sme\b)", re.IGNORECASE)
 _BULLET = re.compile(r"^[•*·–-]\s")
 _MAIN_SESSION_NAME = re.compile(r"^Main\sSession:?\s(?P<title>[A-Z].{2,150})$")
 _TEXT_SECTIONS = ("takeaways", "calls", "report", "policy", "description", "outcomes")
@@ -476,6 +478,9 @@ def _read_body_line(walk: _Walk, line: Line) -> None:
         return
     if is_agenda_item(text):
         walk.step(line, "agenda-time-line", "-")
+        return
+    if _SCHEDULE_CHROME.match(text):  # `avatar for Name`, `More info about me on ...` (sched.com pages)
+        walk.step(line, "schedule-site-chrome", "-")
         return
     # A labelled line starts with its label (`_read_labelled_line` checks the same): `match`,
     # not `search`, so long prose lines are not scanned for labels.
@@ -539,6 +544,8 @@ def _read_body_line(walk: _Walk, line: Line) -> None:
     walk.prose.append(line)
     if walk.section == "agenda" and not walk.role_heading and not _looks_like_unread_person(text):
         walk.step(line, "agenda-item", "-")  # an item of the agenda (`Keynote address`), no person
+    elif (walk.role_heading or walk.people_zone) and _affiliation_of_name_above(walk, line):
+        pass
     elif walk.role_heading or (walk.people_zone and len(text) < 120):
         walk.warn(line, f"line in a people block (role {walk.role_heading or 'unknown'}) matched no person shape")
     elif _looks_like_unread_person(text):
@@ -584,6 +591,22 @@ def _read_time_or_room(walk: _Walk, line: Line) -> bool:
 _TIME_OR_ROOM_LABEL = re.compile(r"^(?:session\s+time|time|date|date\s+and\s+time|room|location)\s*+:?\s*+$",
                                  re.IGNORECASE)  # `\s*+`: spaces are never re-scanned
 _DATE_LINE_AT_START = re.compile(r"^(?:mon|tues|wednes|thurs|fri|satur|sun)day\b", re.IGNORECASE)
+
+
+def _affiliation_of_name_above(walk: _Walk, line: Line) -> bool:
+    """`Mathilde Girard` then, a line or two below, `Representative, EUROCOM`
+    (sched.com speaker cards, bulleted names with an indented job line): the
+    job and organization of the name above, when it has none yet."""
+    if not walk.entries or "," not in line.text:
+        return False
+    entry = walk.entries[-1]
+    mention = entry.mention
+    if not (isinstance(mention, PersonMention) and mention.shape == "bare-name" and mention.affiliation is None
+            and 0 < line.number - entry.line.number <= 3 and is_job_title(line.text.split(",")[0])):
+        return False
+    mention.affiliation = split_affiliation(line.text)
+    walk.step(line, "job-and-organization-of-the-name-above", "participants.affiliation", mention.affiliation or "")
+    return True
 
 
 def _add_unique_int(target: list[int], value: int) -> None:
