@@ -45,6 +45,7 @@ SHAPES = [
     # Seen on real pages besides those of issue 6.
     "code-after-title-2017", "records-run-on-one-line-2017", "entry-broken-after-comma",
     "time-and-room-below-labels", "theme-labels-2018", "code-before-title-schedule", "schedule-speaker-cards",
+    "numbered-report-sections", "bulleted-labels",
 ]
 RECORD_FIELDS = set(SessionRecord.__dataclass_fields__) - {"source", "sha256"}
 PERSON_FIELDS = ["roles", "stakeholder_group", "regional_group", "affiliation", "inferred_roles"]
@@ -352,6 +353,21 @@ def test_job_line_below_a_bare_name_is_its_affiliation():
                            "Representative, EUROCOM\n")
     assert [(p.name, p.roles, p.affiliation) for p in record.participants] == [("Ana Lima", ["organizer"], "EUROCOM")]
     assert not record.warnings
+
+
+def test_numbered_report_sections_are_read():
+    record = parse_session("IGF 2020 BPF Local Content\n\n1. Key Policy Questions and related issues\n"
+                           "1. Which barriers keep creators offline?\n\n3. Key Takeaways\n\n- Licensing matters\n\n"
+                           "4. Call to Action\n\n- Fund the archives\n")
+    assert (record.policy_questions, record.key_takeaways, record.calls_to_action) == (
+        ["Which barriers keep creators offline?"], ["Licensing matters"], ["Fund the archives"])
+
+
+def test_bulleted_labelled_people_and_remote_marks():
+    record = parse_session("IGF 2021 Introductory Session IV\n\nAbout this Session\n\nIssue areas.\n\n"
+                           "  • Speaker: Tomas Lewan, Green Networks Institute\nSpeaker 4: Mei Tanaka-Ruiz * - Youth Coalition\n")
+    assert [(p.name, p.roles, p.affiliation) for p in record.participants] == [
+        ("Tomas Lewan", ["speaker"], "Green Networks Institute"), ("Mei Tanaka-Ruiz", ["speaker"], "Youth Coalition")]
 
 
 def test_agenda_letters_and_role_names_are_no_person_names():

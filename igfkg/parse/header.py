@@ -36,6 +36,7 @@ _TITLE = re.compile(
 )
 # `Data governance and policy: developing a curriculum (WS186)`: the session's code
 # after its title (2017 schedule pages), the year not given.
+_MAIN_SESSION_PREFIX = re.compile(r"^main\ssession\s?:?\s?", re.IGNORECASE)
 _DC_TITLE = re.compile(r"^(?:DC|Dynamic\sCoalition)\son\s[A-Z]\S*(?:\s\S+){0,15}$")
 _IGF_YEAR_TITLE = re.compile(r"^IGF\s(?P<year>(?:19|20)\d\d)\s(?P<title>[A-Z].{2,200})$")
 _MAIN_SESSION_WORDS = re.compile(r"\bmain\ssession\b", re.IGNORECASE)
@@ -102,6 +103,8 @@ def read_title(line: str) -> TitleLine | None:
         kind = next(_KINDS[i][1] for i in range(len(_KINDS)) if match[f"k{i}"] is not None)
         number = int(match["number"]) if match["number"] else _roman(match["roman"])
         title = match["title"].strip() or None
+        if kind == "dc_session" and title and (main := _MAIN_SESSION_PREFIX.match(title)):
+            kind, title = "main_session", title[main.end():].strip() or title  # `IGF 2022 DC Main Session: X`
         if title is None and match["roman"]:
             # `IGF 2022 High-Level Leaders Session IV`: the session's name is all there is.
             title = line.split(None, 2)[2].strip()  # all but `IGF 2022`

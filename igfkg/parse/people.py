@@ -44,7 +44,7 @@ practice dynamic coalition parliamentary track launch award with without by from
 platform project program programme services service media news press team
 igf youth chapter hub ict villa bocage palais geneva switzerland female male
 and or the of for on in to at &
-schedule not also will be are is was were
+schedule not also will be are is was were remote participation
 """.split())
 
 # Job nouns that are nobody's surname (unlike Dean, Judge, Mayor or Fellow).
@@ -250,8 +250,9 @@ def _group_and_region(parts: list[str]) -> tuple[str | None, str | None, list[st
     return group, region, rest, problems
 
 
+_REMOTE_MARK = re.compile(r"(?<=\S) \*+(?= |,|$)")
 _PAREN_ONLY = re.compile(r"^\([^()]{1,60}\)$")
-_NAME_DASH_DETAILS = re.compile(r"^(?P<name>[^–\-,()]{3,60}?)\s[-–]\s++(?P<details>\S.{0,400})$")
+_NAME_DASH_DETAILS = re.compile(r"^(?P<name>(?:[^–\-,()]|-(?=\w)){3,60}?)\s[-–]\s++(?P<details>\S.{0,400})$")
 
 
 def _split_group_words(parts: list[str]) -> list[str]:
@@ -319,6 +320,7 @@ def read_person(text: str, *, labelled_role: str | None = None) -> PersonMention
     """
     value = text.replace("\u00a0", " ").strip()
     value = re.sub(r"^[-•*·–]\s+", "", value).strip()
+    value = _REMOTE_MARK.sub("", value)  # `Mei Tanaka-Ruiz * - Org`: `*` marks a remote speaker
     if not value or _LABEL_PREFIX.match(value):
         return None
     value, nickname, written = _split_nickname(value)

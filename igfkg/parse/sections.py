@@ -34,13 +34,14 @@ ROLE_HEADINGS = {
     Role.RAPPORTEUR: ["rapporteur", "rapporteurs", "rapporteur s"],
 }
 SECTION_HEADINGS = {
-    "policy": ["policy question s", "policy questions", "policy question"],
+    "policy": ["policy question s", "policy questions", "policy question", "key policy questions",
+               "key policy questions and related issues"],
     "outcomes": ["expected outcomes", "expected outcome"],
     "description": ["description", "session description", "about this session", "issue description",
                     "background", "abstract", "content of the session"],
     "sdgs": ["sdgs", "sdg", "sustainable development goals", "sdg goals", "relevant sdgs",
              "sdgs and targets"],
-    "report": ["report", "session report", "summary report", "session summary"],
+    "report": ["report", "session report", "summary report", "session summary", "summary of issues discussed"],
     "agenda": ["agenda", "session agenda", "programme", "program", "schedule"],
     "themes": ["themes", "theme", "sub theme", "subtheme", "tags", "issues", "main theme"],
     "prose": ["format description", "hybrid format", "online participation", "targets",
@@ -50,8 +51,9 @@ SECTION_HEADINGS = {
                "secretariat of the internet governance forum igf", "villa le bocage", "follow us",
                "igf secretariat", "copyright"],
 }
-_TAKEAWAYS = re.compile(r"^(?:\d+\s+)?key\s+take\s*-?aways?\b", re.IGNORECASE)
-_CALLS = re.compile(r"^(?:\d+\s+)?calls?\s*(?:-\s*)?to\s*(?:-\s*)?action(?:\s+points?)?\b", re.IGNORECASE)
+# `Key Takeaways`, `3 Key Takeaways`, `3. Key Takeaways` (2020 report pages number their sections).
+_TAKEAWAYS = re.compile(r"^(?:\d+\.?\s+)?key\s+take\s*-?aways?\b", re.IGNORECASE)
+_CALLS = re.compile(r"^(?:\d+\.?\s+)?calls?\s*(?:-\s*)?to\s*(?:-\s*)?action(?:\s+points?)?\b", re.IGNORECASE)
 _REPORT = re.compile(r"^session\s+report\b", re.IGNORECASE)
 _AGENDA = re.compile(r"^agenda\s*(?:\([^)]{0,20}\)\s*)?(?::\s*)?$", re.IGNORECASE)
 _SUBHEADING = re.compile(
@@ -66,6 +68,8 @@ _AGENDA_TIME = re.compile(
     r"^(?:\d{1,2}[:.]\d{2}\s*(?:h\s*)?(?:[-–—]|to)\s*\d{1,2}[:.]\d{2}|\d{1,3}\s*(?:min(?:s|utes)?|mn)\b)",
     re.IGNORECASE,
 )
+# `2. Scene-Setting Remarks (10 minutes)`: a numbered part of the agenda with its length.
+_TIMED_AGENDA_ITEM = re.compile(r"^\d{1,2}\.\s[^()]{1,150}\(\s*\d{1,3}\s*min(?:s|utes)?\s*\)$", re.IGNORECASE)
 _PREFIX_HEADINGS = [
     (re.compile(r"^(?:format\s+description|hybrid\s+format|online\s+participation|targets)\s*:", re.I), "prose"),
     (re.compile(r"^what\s+will\s+participants\s+gain\b[^?]*\??", re.I), "prose"),
@@ -95,10 +99,13 @@ def classify_heading(line: str) -> tuple[str, str | None] | None:
     if len(line) > 120:
         return None
     key = heading_key(line)
+    unnumbered = re.sub(r"^\d{1,2} ", "", key)  # `1. Key Policy Questions` (2020 report pages)
     if key in _ROLE_BY_KEY:
         return "role", _ROLE_BY_KEY[key]
     if key in _SECTION_BY_KEY:
         return "section", _SECTION_BY_KEY[key]
+    if unnumbered != key and unnumbered in _SECTION_BY_KEY:
+        return "section", _SECTION_BY_KEY[unnumbered]
     if _TAKEAWAYS.match(line):
         return "section", "takeaways"
     if _CALLS.match(line):
@@ -115,7 +122,7 @@ def classify_heading(line: str) -> tuple[str, str | None] | None:
 def is_agenda_item(line: str) -> bool:
     """An agenda line that starts with its time slot (`10:50 – 11:00 Welcome`);
     such a line names a part of the session, never a person."""
-    return bool(_AGENDA_TIME.match(line))
+    return bool(_AGENDA_TIME.match(line) or _TIMED_AGENDA_ITEM.match(line))
 
 
 def classify_prefix_heading(line: str) -> tuple[str, str] | None:

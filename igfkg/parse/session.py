@@ -329,7 +329,9 @@ def _read_header(walk: _Walk) -> int:
                     or _ANY_LABEL.match(line.text) or _OTHER_ROLE_LABEL.match(line.text) or read_format_line(line.text)
                     or _reads_as_person(line.text) or read_sdg_goal(line.text)):
                 break
-            if line.text.endswith("?") or ("?" in line.text and len(line.text) > 100):
+            if _KIND_OR_STAMP_LINE.match(line.text):  # `BPF Session`, `Updated: Thu, 26/11/2020 - 10:42`
+                walk.step(line, "session-kind-or-update-stamp", "-")
+            elif line.text.endswith("?") or ("?" in line.text and len(line.text) > 100):
                 record.policy_questions.append(line.text)
                 walk.step(line, "question-under-title", "policy_questions")
             elif len(line.text) > 150 or _SENTENCE.search(line.text) or (
@@ -432,7 +434,11 @@ def _continued_on_next_line(walk: _Walk, line: Line, following: Line) -> bool:
 
 
 _SCHEDULE_CHROME = re.compile(r"^(?:avatar\sfor\s|more\sinfo\sabout\sme\b)", re.IGNORECASE)
-_BULLET = re.compile(r"^[•*·–-]\s")
+_KIND_OR_STAMP_LINE = re.compile(
+    r"^(?:(?:BPF|DC|NRIs?|Main|Open\sForum|Town\sHall|Networking|Lightning|Workshop)\sSession|Updated:\s.{0,60})$",
+    re.IGNORECASE)
+_ITEM_NUMBER = re.compile(r"^\d{1,2}[.)]\s+")
+_BULLET = re.compile(r"^[•*·–-]\s+")
 _MAIN_SESSION_NAME = re.compile(r"^Main\sSession:?\s(?P<title>[A-Z].{2,150})$")
 _TEXT_SECTIONS = ("takeaways", "calls", "report", "policy", "description", "outcomes")
 
@@ -486,6 +492,13 @@ def _read_body_line(walk: _Walk, line: Line) -> None:
     # not `search`, so long prose lines are not scanned for labels.
     if _ANY_LABEL.match(text) and _read_labelled_line(walk, line):
         return
+    if (bullet := _BULLET.match(text)) and _ANY_LABEL.match(text, bullet.end()):
+        # `• Speaker: Name, Org` (2021 introductory sessions), also inside a description.
+        unbulleted = Line(line.number, line.start + bullet.end(), text[bullet.end():])
+        if _read_labelled_line(walk, unbulleted):
+            if walk.section in _TEXT_SECTIONS:
+                walk.section = None
+            return
     if fmt := read_format_line(text):
         if fmt.format:
             walk.record.format = fmt.format
@@ -1079,8 +1092,8 @@ def _read_sections(walk: _Walk) -> None:
         elif kind == "calls":
             calls.extend(list_items(texts))
         elif kind == "policy":
-            for text in texts:
-                record.policy_questions.extend(split_numbered_items(text) or [text])
+            for text in texts:  # `1. Which barriers ...?` keeps no number
+                record.policy_questions.extend(split_numbered_items(text) or [_ITEM_NUMBER.sub("", text)])
         elif kind == "description" and texts and record.description is None:
             record.description = texts[0]
         elif kind == "outcomes" and texts and record.expected_outcomes is None:
