@@ -441,6 +441,25 @@ def test_session_code_after_the_title_gives_type_and_number():
     assert read_title("Internet Society (ISOC)") is None
 
 
+def test_offset_from_gmt_gives_utc_and_local_times():
+    date = read_date_line("Wednesday December 18, 2024 11:00 - 11:45 GMT+03")
+    assert (date.start_utc, date.end_utc, date.local_start, date.local_end) == (
+        "2024-12-18T08:00:00Z", "2024-12-18T08:45:00Z", "2024-12-18T11:00:00", "2024-12-18T11:45:00")
+
+
+def test_kind_and_number_with_no_year_start_a_title():
+    title = read_title("Launch / Award Event #57 Launch of the 2024 Atlas of Rural Connectivity")
+    assert (title.year, title.session_type, title.number, title.title) == (
+        None, "launch_award", 57, "Launch of the 2024 Atlas of Rural Connectivity")
+
+
+def test_plain_title_above_a_time_label_and_its_date():
+    record = parse_session("IGF Dynamic Coalitions: looking back\n\nTime\n"
+                           "Thursday, 18th November, 2021 (14:00 UTC) - Thursday, 18th November, 2021 (15:00 UTC)\n"
+                           "\nSpeaker 1: Ana Lima, Civil Society, African Group\n")
+    assert (record.title, record.start) == ("IGF Dynamic Coalitions: looking back", "2021-11-18T14:00:00Z")
+
+
 def test_roman_numbered_session_with_no_subtitle_is_named_by_its_line():
     title = read_title("IGF 2022 High-Level Leaders Session IV")
     assert (title.session_type, title.number, title.title) == ("high_level", 4, "High-Level Leaders Session IV")

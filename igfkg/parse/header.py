@@ -36,6 +36,9 @@ _TITLE = re.compile(
 )
 # `Data governance and policy: developing a curriculum (WS186)`: the session's code
 # after its title (2017 schedule pages), the year not given.
+# `Launch / Award Event #57 Launch of the Atlas` (2024 schedule pages): a kind and number, no year.
+_KIND_NUMBER_TITLE = re.compile(rf"^(?:{_KIND_ALTERNATION})\s?#\s?(?P<number>\d{{1,4}})\b\s?[:\-–]?\s?(?P<title>\S.*)$",
+                                re.IGNORECASE)
 _MAIN_SESSION_PREFIX = re.compile(r"^main\ssession\s?:?\s?", re.IGNORECASE)
 _DC_TITLE = re.compile(r"^(?:DC|Dynamic\sCoalition)\son\s[A-Z]\S*(?:\s\S+){0,15}$")
 _IGF_YEAR_TITLE = re.compile(r"^IGF\s(?P<year>(?:19|20)\d\d)\s(?P<title>[A-Z].{2,200})$")
@@ -62,7 +65,10 @@ _DATE = re.compile(
     rf"|(?P<m2>{_MONTH_RE})\s+(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y2>(?:19|20)\d\d))",
     re.IGNORECASE,
 )
-_TIME = re.compile(r"(?<![\d.])(?P<h>[01]?\d|2[0-3])[:.](?P<m>[0-5]\d)(?!\d)\s*(?P<utc>UTC|GMT)?", re.IGNORECASE)
+# `UTC`/`GMT` alone marks UTC; `GMT+03` is an offset from it (`_OFFSET`), not UTC.
+_TIME = re.compile(r"(?<![\d.])(?P<h>[01]?\d|2[0-3])[:.](?P<m>[0-5]\d)(?!\d)\s*(?P<utc>UTC|GMT)?(?!\s?[+-]\d)",
+                   re.IGNORECASE)
+_OFFSET = re.compile(r"\b(?:UTC|GMT)\s?(?P<sign>[+-])(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?\b", re.IGNORECASE)
 _DATE_LINE_START = re.compile(
     rf"^(?:{_WEEKDAY_RE}|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTH_RE})|(?:{_MONTH_RE})\s+\d"
     r"|session\s+time\s*:|date\s*:|time\s*:|date\s+and\s+time\s*:)",
@@ -113,6 +119,9 @@ def read_title(line: str) -> TitleLine | None:
         # `IGF 2016 Dynamic Coalitions Main Session`: a title with its year, of no kind listed above.
         title = match["title"].strip()
         return TitleLine(int(match["year"]), "main_session" if _MAIN_SESSION_WORDS.search(title) else None, None, title)
+    if match := _KIND_NUMBER_TITLE.match(line):
+        kind = next(_KINDS[i][1] for i in range(len(_KINDS)) if match[f"k{i}"] is not None)
+        return TitleLine(None, kind, int(match["number"]), match["title"].strip())
     if _DC_TITLE.match(line):  # `DC on Open Internet Principles` (2017 schedule pages)
         return TitleLine(None, "dc_session", None, line.strip())
     if match := _CODE_BEFORE_TITLE.match(line):
@@ -205,8 +214,14 @@ def read_date_line(line: str) -> DateLine | None:
         end_iso += "Z" if utc else ""
     if utc:
         result.start_utc, result.end_utc = start_iso, end_iso
-    else:
-        result.local_start, result.local_end = start_iso, end_iso
+        return result
+    result.local_start, result.local_end = start_iso, end_iso
+    if zone := _OFFSET.search(line, times[0].start()):
+        # `11:00 - 11:45 GMT+03` (2024 schedule pages): local times with their offset from UTC.
+        offset = timedelta(hours=int(zone["h"]), minutes=int(zone["m"] or 0)) * (1 if zone["sign"] == "+" else -1)
+        result.start_utc, result.end_utc = (
+            (datetime.fromisoformat(value) - offset).isoformat() + "Z" if value else None
+            for value in (start_iso, end_iso))
     return result
 
 

@@ -354,7 +354,8 @@ def _plain_title_above_the_date(walk: _Walk, i: int) -> int | None:
     lines = walk.lines
     if i >= len(lines) or read_title(lines[i].text) or len(lines[i].text) > 200 or not _is_plain_text(lines[i].text):
         return None
-    below = next((k for k in range(i + 1, min(i + 4, len(lines))) if lines[k].text), None)
+    below = next((k for k in range(i + 1, min(i + 5, len(lines)))
+                  if lines[k].text and not _TIME_OR_ROOM_LABEL.match(lines[k].text)), None)
     if below is None:
         return None
     session_line = read_title(lines[below].text)
@@ -364,6 +365,8 @@ def _plain_title_above_the_date(walk: _Walk, i: int) -> int | None:
     if re.search(r"\bmain\s+session\b", walk.record.title, re.IGNORECASE):
         walk.record.session_type = "main_session"  # `Dynamic Coalitions Main Session`
     walk.step(lines[i], "plain-line-above-the-date-is-title", "title", walk.record.title)
+    for label in (line for line in lines[i + 1:below] if line.text):
+        walk.step(label, "time-label-above-its-value", "-")
     return below
 
 
