@@ -370,6 +370,14 @@ def test_bulleted_labelled_people_and_remote_marks():
         ("Tomas Lewan", ["speaker"], "Green Networks Institute"), ("Mei Tanaka-Ruiz", ["speaker"], "Youth Coalition")]
 
 
+def test_list_of_people_after_a_break_ends_the_description():
+    record = parse_session("IGF 2020 OF #31 Youth Leaders\n\nAbout this Session\nThe forum is a debate.\n\n\n"
+                           "✓Karim A.FALL, CEO & Board Member, Gulf Telecommunications Council, UAE\n\n"
+                           "Ambassador Liina SAAREPUU, Former Minister of Justice, Estonian Ministry of Justice\n")
+    assert record.description == "The forum is a debate."
+    assert [p.name for p in record.participants] == ["Karim A.FALL", "Liina SAAREPUU"]
+
+
 def test_agenda_letters_and_role_names_are_no_person_names():
     assert not looks_like_person_name("b. Resources")
     assert not looks_like_person_name("MAG Chair")

@@ -63,7 +63,7 @@ acting interim lead head programme program project policy legal technical region
 _NAME_PARTICLES = frozenset(
     "de da das do dos di du del della der den van von la le el al bin binti ibn y e ter".split()
 )
-_SALUTATION = re.compile(r"^(?:mr|mrs|ms|miss|dr|prof|professor|h\.?e|sir|amb)\.?\s+", re.IGNORECASE)
+_SALUTATION = re.compile(r"^(?:mr|mrs|ms|miss|dr|prof|professor|h\.?e|sir|amb|ambassador)\.?\s+", re.IGNORECASE)
 _NAME_TOKEN = re.compile(r"^[^\W\d_](?:[^\W\d_]|['’.\-])*$", re.UNICODE)
 
 
@@ -319,7 +319,7 @@ def read_person(text: str, *, labelled_role: str | None = None) -> PersonMention
     a line that still carries its label is not read here.
     """
     value = text.replace("\u00a0", " ").strip()
-    value = re.sub(r"^[-•*·–]\s+", "", value).strip()
+    value = re.sub(r"^(?:[-•*·–]\s+|[✓✔]\s?)", "", value).strip()
     value = _REMOTE_MARK.sub("", value)  # `Mei Tanaka-Ruiz * - Org`: `*` marks a remote speaker
     if not value or _LABEL_PREFIX.match(value):
         return None

@@ -176,6 +176,7 @@ class _Walk:
     labelled_line: tuple[int, str] | None = None
     unclaimed: list[tuple[Line, str]] = field(default_factory=list)  # attribute lines no person took yet
     expecting: str | None = None  # "time" or "room": the line above was that label alone
+    section_block: int = 0  # the block the section in force started in
     comparisons_left: int = MAX_PERSON_COMPARISONS
 
     def step(self, line: Line, rule: str, field_name: str, value: str = "") -> Step:
@@ -386,6 +387,19 @@ def _reads_as_person(text: str) -> bool:
 _WEAK_SHAPES = ("bare-name", "name-organization", "name-dash-organization")
 
 
+def _reads_as_listed_person(text: str) -> bool:
+    """A line of a list of people (`Dr. Mamadou OULD BRAHIM, Minister of X, Mauritania`,
+    `• Name - Title, Org`): a name with its job, groups or organization laid out, not
+    a sentence about someone."""
+    mention = read_person(_CHECK_MARK.sub("", text))
+    return isinstance(mention, PersonMention) and mention.shape in _LISTED_SHAPES
+
+
+_LISTED_SHAPES = ("name-title-organization", "name-groups", "name-dash-details", "name-dash-title-organization",
+                  "name-dash-org-region", "salutation-csv", "name-paren-org-colon-groups")
+_CHECK_MARK = re.compile(r"^[✓✔]\s?")
+
+
 def _add_unique(target: list[str], values: list[str]) -> None:
     if len(target) + len(values) > MAX_LIST_ITEMS:  # each addition compares with all: quadratic
         raise _PageTooLarge(f"more than {MAX_LIST_ITEMS} themes, organizations or questions in one list; "
@@ -457,7 +471,7 @@ def _read_body_line(walk: _Walk, line: Line) -> None:
             walk.people_zone, walk.section = True, None
             walk.step(line, "role-heading", value)
         elif kind == "section":
-            walk.section = value
+            walk.section, walk.section_block = value, walk.block
             walk.role_heading = None
             walk.people_zone = value == "agenda"
             walk.sections.append((value, []))
@@ -472,6 +486,7 @@ def _read_body_line(walk: _Walk, line: Line) -> None:
     if prefix := classify_prefix_heading(text):
         kind, rest = prefix
         walk.section, walk.role_heading, walk.people_zone = kind, None, False
+        walk.section_block = walk.block
         walk.sections.append((kind, [Line(line.number, line.start + len(text) - len(rest), rest)] if rest else []))
         walk.step(line, "inline-heading", kind)
         if kind == "prose":
@@ -532,7 +547,8 @@ def _read_body_line(walk: _Walk, line: Line) -> None:
         walk.record.title, walk.record.session_type = match["title"], "main_session"
         walk.step(line, "main-session-name-under-about", "title/session_type", match["title"])
         return
-    if walk.section == "description" and _BULLET.match(text) and _reads_as_person(text):
+    if walk.section == "description" and (_BULLET.match(text) or walk.block > walk.section_block) \
+            and _reads_as_listed_person(text):
         # `• Tadesse Gebreyes - Minister of Innovation, Republic of Azania` under `About this
         # Session` (2022 main sessions): the list of people ends the description.
         walk.section = None
