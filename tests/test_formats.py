@@ -384,6 +384,11 @@ def test_agenda_letters_and_role_names_are_no_person_names():
     assert looks_like_person_name("J. Smith")
 
 
+def test_partners_in_an_organization_name_is_no_job():
+    assert read_person("Margaux Jacquet, Global Partners Digital", labelled_role="rapporteur").affiliation == \
+        "Global Partners Digital"
+
+
 def test_job_title_alone_is_no_person_name():
     assert not looks_like_person_name("Research Associate")
     assert not looks_like_person_name("Senior Programme Manager")

@@ -157,11 +157,11 @@ _SALUTATION_CSV = re.compile(r"^(?:mr|mrs|ms|miss|dr|prof)\.?\s*,", re.IGNORECAS
 
 
 # Nouns that make a comma part a job title (`Senior Policy Advisor`, `Head of
-# Cyber Policy`) rather than an organization.
+# Cyber Policy`) rather than an organization (`Partners` names firms: `Global Partners Digital`).
 _JOB_TITLE_NOUN = re.compile(
     r"\b(?:director|president|professor|head|chair|chairman|chairwoman|chairperson|founder|co-?founder|"
     r"manager|member|dean|secretary|undersecretary|under-secretary|ceo|cto|coo|cfo|minister|ambassador|"
-    r"advisor|adviser|officer|lead|researcher|lecturer|coordinator|fellow|partner|analyst|consultant|"
+    r"advisor|adviser|officer|lead|researcher|lecturer|coordinator|fellow|partner(?!s)|analyst|consultant|"
     r"expert|engineer|student|counsel|representative|specialist|editor|journalist|commissioner|governor|"
     r"mayor|judge|principal|rapporteur|attorney|lawyer|scientist|economist|strategist|architect|"
     r"administrator|assistant|associate|advocate|activist|trainer|facilitator|envoy|delegate|vp|svp|evp)s?\b",
