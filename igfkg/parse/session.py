@@ -440,8 +440,9 @@ def _continued_on_next_line(walk: _Walk, line: Line, following: Line) -> bool:
     """`Sofia Keller,` then `Director of X, University Y` on the next line:
     one person's entry broken after its comma (2017 schedule pages). Only
     where the next line names no one and starts no heading or label."""
-    if not line.text.endswith(",") or not following.text or walk.section in _TEXT_SECTIONS:
-        return False
+    if not line.text.endswith(",") or not following.text or len(following.text) > 150 \
+            or walk.section in _TEXT_SECTIONS:
+        return False  # (a long line below is a list or prose of its own, not one person's job)
     if classify_heading(following.text) or classify_prefix_heading(following.text) or _ANY_LABEL.match(following.text):
         return False
     if read_person(following.text) is not None or split_people_run(following.text):
