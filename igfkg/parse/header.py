@@ -34,8 +34,6 @@ _TITLE = re.compile(
     r"\s*[:\-–]?\s*(?P<title>.*)$",
     re.IGNORECASE,
 )
-# `Data governance and policy: developing a curriculum (WS186)`: the session's code
-# after its title (2017 schedule pages), the year not given.
 # `Launch / Award Event #57 Launch of the Atlas` (2024 schedule pages): a kind and number, no year.
 _KIND_NUMBER_TITLE = re.compile(rf"^(?:{_KIND_ALTERNATION})\s?#\s?(?P<number>\d{{1,4}})\b\s?[:\-–]?\s?(?P<title>\S.*)$",
                                 re.IGNORECASE)
@@ -47,7 +45,9 @@ _MAIN_SESSION_WORDS = re.compile(r"\bmain\ssession\b", re.IGNORECASE)
 _CODE_BEFORE_TITLE = re.compile(r"^(?P<kind>WS|OF|TH|NS|LT)\s?#?(?P<number>\d{1,4})(?::\s*+|\s(?=[A-Z]))(?P<title>\S.*)$")
 _CODE_KINDS = {"WS": "workshop", "OF": "open_forum", "TH": "town_hall", "NS": "networking_session",
                "LT": "lightning_talk"}
-# Searched for (the title is what comes before it); `\s*+`: spaces are never re-scanned.
+# `Data governance and policy: developing a curriculum (WS186)`: the session's code
+# after its title (2017 schedule pages), the year not given. Searched for (the title
+# is what comes before it); `\s*+`: spaces are never re-scanned.
 _CODE_AFTER_TITLE = re.compile(rf"\((?:{_KIND_ALTERNATION})\s*+#?\s*+(?P<number>\d{{1,4}})\)\s*+$", re.IGNORECASE)
 _MAIN_SESSION_2015 = re.compile(
     r"^(?P<day>\d{1,2})\s+(?P<month>[A-Za-z]+)\s+(?P<year>(?:19|20)\d\d)\s*[-–]\s*"
