@@ -202,9 +202,9 @@ def _after_of_is_organization(text: str) -> bool:
 def split_affiliation(text: str) -> str | None:
     """Organization from the text after a name: `Chair of X, University of
     Edinburgh` -> `University of Edinburgh`; `Senior Director of Baidu` ->
-    `Baidu`; `Head of Storage at CERN` -> `CERN`; `Secretary of IT, Ministry of Planning, Budget and Management` ->
-    the ministry, commas and all; a job title alone -> None; several
-    affiliations separated by `;` -> the first."""
+    `Baidu`; `Head of Storage at CERN` -> `CERN`; `Secretary of IT, Ministry
+    of Planning, Budget and Management` -> the ministry, commas and all; a
+    job title alone -> None; several affiliations separated by `;` -> the first."""
     first = text.split(";")[0].strip(" ,.")
     parts = [p.strip() for p in first.split(",") if p.strip()]
     if not parts:
@@ -426,7 +426,8 @@ _GIVEN_NAMES = re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ'’-]{1,30}(?:[\s-][A-ZÀ-Ý][a
 def _surname_first_with_comma(head: str, parts: list[str]) -> bool:
     """`DIALLO, Aminata, <group>, <region>`: a family name in capitals, a
     comma, the given name, and then a group or region (so the comma cannot
-    be the one between a name and an organization)."""
+    be the one between a name and an organization); or `Brandt, Helena`
+    alone: one word, a comma, a given name."""
     if len(parts) == 1 and _ONE_WORD.match(head.strip()) and _GIVEN_NAMES.match(parts[0].strip()):
         return True  # `Brandt, Helena` alone on its line (2016 schedule pages): no one is called `Brandt`
     if len(parts) < 2 or not _ALL_CAPS_SURNAME.match(head.strip()) or not _GIVEN_NAMES.match(parts[0]):
