@@ -354,7 +354,7 @@ def compile_shapes(shapes: Graph) -> list[CompiledCheck]:
     >>> sorted({c.component for c in checks})[:2]
     ['ClassConstraintComponent', 'DatatypeConstraintComponent']
     """
-    prefixes = sparql_prefixes(shapes)
+    prefixes = _sparql_prefixes(shapes)
     checks: list[CompiledCheck] = []
     node_shapes = sorted({s for s in shapes.subjects(RDF.type, SH.NodeShape)}, key=str)
     for shape in node_shapes:
@@ -427,13 +427,18 @@ def _compile_property_shape(shapes: Graph, prop, target: str) -> Iterator[Compil
             yield CompiledCheck(shape, name, severity, message, query, str(path))
 
 
-def sparql_prefixes(shapes: Graph) -> str:
-    lines = []
+def declared_prefixes(shapes: Graph) -> set[tuple[str, str]]:
+    """The prefixes the shapes declare for their SPARQL (`sh:declare`): (name, namespace) pairs."""
+    declared = set()
     for declaration in shapes.objects(None, SH.declare):
         prefix, namespace = shapes.value(declaration, SH.prefix), shapes.value(declaration, SH.namespace)
         if prefix is not None and namespace is not None:
-            lines.append(f"PREFIX {prefix}: <{namespace}>")
-    return "\n".join(sorted(set(lines)))
+            declared.add((str(prefix), str(namespace)))
+    return declared
+
+
+def _sparql_prefixes(shapes: Graph) -> str:
+    return "\n".join(sorted(f"PREFIX {prefix}: <{namespace}>" for prefix, namespace in declared_prefixes(shapes)))
 
 
 _WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)

@@ -42,7 +42,7 @@ from igfkg.blocks import DocumentBlock, prefix_header
 from igfkg.cache import BuildCache
 from igfkg.validate import (
     SEVERITY_ORDER, CompiledCheck, RawResult, ValidationReport, ValidationResult, compile_shapes,
-    locate_results, sparql_prefixes, validate_fast,
+    declared_prefixes, locate_results, validate_fast,
 )
 from igfkg.workers import worker_pool
 
@@ -243,7 +243,7 @@ def observed_predicates(shapes: Graph) -> frozenset[str]:
     graph (paths, targets) and every IRI a SPARQL constraint names (prefixed
     with the shapes' declared prefixes, or in full)."""
     names = {str(RDF.type)} | {str(node) for node in shapes.all_nodes() if isinstance(node, URIRef)}
-    prefixes = dict(re.findall(r"PREFIX (\S+): <([^>]*)>", sparql_prefixes(shapes)))
+    prefixes = dict(sorted(declared_prefixes(shapes)))
     for text in shapes.objects(None, SH.select):
         names.update(re.findall(r"<([^<>\s]+)>", str(text)))
         for prefix, local in re.findall(r"(?<![\w?$])([A-Za-z][\w-]*):([A-Za-z_][\w-]*)", str(text)):
