@@ -40,7 +40,7 @@ _KIND_NUMBER_TITLE = re.compile(rf"^(?:{_KIND_ALTERNATION})\s?#\s?(?P<number>\d{
 _MAIN_SESSION_PREFIX = re.compile(r"^main\ssession\s?:?\s?", re.IGNORECASE)
 _DC_TITLE = re.compile(r"^(?:DC|Dynamic\sCoalition)\son\s[A-Z]\S*(?:\s\S+){0,15}$")
 _IGF_YEAR_TITLE = re.compile(r"^IGF\s(?P<year>(?:19|20)\d\d)\s(?P<title>[A-Z].{2,200})$")
-_MAIN_SESSION_WORDS = re.compile(r"\bmain\ssession\b", re.IGNORECASE)
+MAIN_SESSION_WORDS = re.compile(r"\bmain\s+session\b", re.IGNORECASE)  # in a title
 # `WS181: Title`, `OF27: Title`, `WS 57 Title` (2016-2019 schedule pages): the code first, no year.
 _CODE_BEFORE_TITLE = re.compile(r"^(?P<kind>WS|OF|TH|NS|LT)\s?#?(?P<number>\d{1,4})(?::\s*+|\s(?=[A-Z]))(?P<title>\S.*)$")
 _CODE_KINDS = {"WS": "workshop", "OF": "open_forum", "TH": "town_hall", "NS": "networking_session",
@@ -118,7 +118,7 @@ def read_title(line: str) -> TitleLine | None:
     if match := _IGF_YEAR_TITLE.match(line):
         # `IGF 2016 Dynamic Coalitions Main Session`: a title with its year, of no kind listed above.
         title = match["title"].strip()
-        return TitleLine(int(match["year"]), "main_session" if _MAIN_SESSION_WORDS.search(title) else None, None, title)
+        return TitleLine(int(match["year"]), "main_session" if MAIN_SESSION_WORDS.search(title) else None, None, title)
     if match := _KIND_NUMBER_TITLE.match(line):
         kind = next(_KINDS[i][1] for i in range(len(_KINDS)) if match[f"k{i}"] is not None)
         return TitleLine(None, kind, int(match["number"]), match["title"].strip())

@@ -261,8 +261,6 @@ def _split_group_words(parts: list[str]) -> list[str]:
     region (`Pune (India) APAC`), cut in two."""
     result: list[str] = []
     for part in (p.strip() for p in parts):
-        if _PAREN_ONLY.match(part):
-            continue  # `(India)`: a country in passing, no organization
         if part.endswith(")") and "(" in part and normalize_regional_group(bare := part[:part.rindex("(")].strip()):
             part = bare  # `Africa (Nigeria)`
         if normalize_stakeholder_group(part):
@@ -275,7 +273,7 @@ def _split_group_words(parts: list[str]) -> list[str]:
                                                or is_ambiguous_region(words[-1])):
             cut = len(words) - 1
         result += [" ".join(words[:cut]), " ".join(words[cut:])] if cut else [part]
-    return [p for p in result if p and not _PAREN_ONLY.match(p)]
+    return [p for p in result if p and not _PAREN_ONLY.match(p)]  # `(India)`: a country in passing
 
 
 def _affiliation_beside_groups(rest: list[str], group: str | None, problems: list[str]) -> str | None:

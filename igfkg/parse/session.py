@@ -18,7 +18,9 @@ from igfkg.model import (
     UnnamedParticipant,
 )
 from igfkg.names import bag_key, fold, one_token_typo
-from igfkg.parse.header import read_date_line, read_format_line, read_room_label, read_title
+from igfkg.parse.header import (
+    MAIN_SESSION_WORDS, DateLine, read_date_line, read_format_line, read_room_label, read_title,
+)
 from igfkg.parse.labels import is_ambiguous_region, normalize_regional_group, normalize_stakeholder_group
 from igfkg.parse.organizations import read_organizing_line, strip_acronym
 from igfkg.parse.people import (
@@ -283,28 +285,23 @@ def _read_header(walk: _Walk) -> int:
     while j < len(lines) and looked < 4:
         if lines[j].text:
             looked += 1
-            if _TIME_OR_ROOM_LABEL.match(lines[j].text) and not lines[j].text.lower().startswith("room"):
+            if _label_above_its_value(lines[j].text) == "time":
                 walk.step(lines[j], "time-label-above-its-value", "-")  # `Time`, the date line below
             elif date := read_date_line(lines[j].text):
-                record.start, record.end = date.start_utc, date.end_utc
-                record.local_start, record.local_end = date.local_start, date.local_end
+                field_name, value = _record_date(record, date)
                 if date.duration_min:
                     record.duration_min = date.duration_min
                 if date.format:
                     record.format = date.format
-                if record.year is None:
-                    record.year = int((date.start_utc or date.local_start)[:4])
-                walk.step(lines[j], "date-line", "start/end" if date.start_utc else "local_start/local_end",
-                          f"{date.start_utc or date.local_start} - {date.end_utc or date.local_end}"
-                          + (" (local time, zone not stated)" if not date.start_utc else ""))
+                walk.step(lines[j], "date-line", field_name,
+                          value + (" (local time, zone not stated)" if not date.start_utc else ""))
                 seen_header = True
                 i = j + 1
                 if i < len(lines) and (room := read_room_label(lines[i].text)):
                     record.room = room
                     walk.step(lines[i], "room-label", "room", room)
                     i += 1
-                elif i + 1 < len(lines) and _TIME_OR_ROOM_LABEL.match(lines[i].text) \
-                        and lines[i].text.lower().startswith("room") and lines[i + 1].text:
+                elif i + 1 < len(lines) and _label_above_its_value(lines[i].text) == "room" and lines[i + 1].text:
                     record.room = lines[i + 1].text  # `Room` on its own line, the room below it
                     walk.step(lines[i], "room-label-above-its-value", "-")
                     walk.step(lines[i + 1], "room-below-its-label", "room", record.room)
@@ -356,14 +353,14 @@ def _plain_title_above_the_date(walk: _Walk, i: int) -> int | None:
     if i >= len(lines) or read_title(lines[i].text) or len(lines[i].text) > 200 or not _is_plain_text(lines[i].text):
         return None
     below = next((k for k in range(i + 1, min(i + 5, len(lines)))
-                  if lines[k].text and not _TIME_OR_ROOM_LABEL.match(lines[k].text)), None)
+                  if lines[k].text and not _label_above_its_value(lines[k].text)), None)
     if below is None:
         return None
     session_line = read_title(lines[below].text)
     if not (session_line and session_line.date) and not read_date_line(lines[below].text):
         return None
     walk.record.title = lines[i].text.strip()
-    if re.search(r"\bmain\s+session\b", walk.record.title, re.IGNORECASE):
+    if MAIN_SESSION_WORDS.search(walk.record.title):
         walk.record.session_type = "main_session"  # `Dynamic Coalitions Main Session`
     walk.step(lines[i], "plain-line-above-the-date-is-title", "title", walk.record.title)
     for label in (line for line in lines[i + 1:below] if line.text):
@@ -391,13 +388,12 @@ def _reads_as_listed_person(text: str) -> bool:
     """A line of a list of people (`Dr. Mamadou OULD BRAHIM, Minister of X, Mauritania`,
     `• Name - Title, Org`): a name with its job, groups or organization laid out, not
     a sentence about someone."""
-    mention = read_person(_CHECK_MARK.sub("", text))
+    mention = read_person(text)  # (which drops a leading `✓`)
     return isinstance(mention, PersonMention) and mention.shape in _LISTED_SHAPES
 
 
 _LISTED_SHAPES = ("name-title-organization", "name-groups", "name-dash-details", "name-dash-title-organization",
                   "name-dash-org-region", "salutation-csv", "name-paren-org-colon-groups")
-_CHECK_MARK = re.compile(r"^[✓✔]\s?")
 
 
 def _add_unique(target: list[str], values: list[str]) -> None:
@@ -595,8 +591,7 @@ def _read_time_or_room(walk: _Walk, line: Line) -> bool:
     has given neither."""
     record, text = walk.record, line.text
     expected, walk.expecting = walk.expecting, None
-    if _TIME_OR_ROOM_LABEL.match(text):
-        kind = "room" if text.lower().startswith("room") else "time"
+    if kind := _label_above_its_value(text):
         if (record.room if kind == "room" else record.start or record.local_start) is None:
             walk.expecting = kind
             walk.step(line, f"{kind}-label-above-its-value", "-")
@@ -605,13 +600,8 @@ def _read_time_or_room(walk: _Walk, line: Line) -> bool:
     if expected == "time" or (expected is None and record.start is None and record.local_start is None
                               and _DATE_LINE_AT_START.match(text)):
         if date := read_date_line(text):
-            record.start, record.end = date.start_utc, date.end_utc
-            record.local_start, record.local_end = date.local_start, date.local_end
-            if record.year is None:
-                record.year = int((date.start_utc or date.local_start)[:4])
+            walk.step(line, "date-line-below-the-head", *_record_date(record, date))
             walk.expecting = "room" if record.room is None else None
-            walk.step(line, "date-line-below-the-head", "start/end" if date.start_utc else "local_start/local_end",
-                      f"{date.start_utc or date.local_start} - {date.end_utc or date.local_end}")
             return True
     if expected == "room" and record.room is None and len(text) <= 60 and _is_plain_text(text) \
             and not _SENTENCE.search(text) and (read_room_label(text) or re.search(r"\d|room|salle|hall|saal", text, re.I)):
@@ -619,6 +609,25 @@ def _read_time_or_room(walk: _Walk, line: Line) -> bool:
         walk.step(line, "room-below-the-time", "room", record.room)
         return True
     return False
+
+
+def _record_date(record: SessionRecord, date: DateLine) -> tuple[str, str]:
+    """The session's start and end (in UTC, local, or both) from its date line,
+    and its year if none was read; returns the fields set and their values."""
+    record.start, record.end = date.start_utc, date.end_utc
+    record.local_start, record.local_end = date.local_start, date.local_end
+    if record.year is None:
+        record.year = int((date.start_utc or date.local_start)[:4])
+    return ("start/end" if date.start_utc else "local_start/local_end",
+            f"{date.start_utc or date.local_start} - {date.end_utc or date.local_end}")
+
+
+def _label_above_its_value(text: str) -> str | None:
+    """"time" or "room" for a label alone on its line (`Session Time:`, `Room`),
+    its value on the line below; None for any other line."""
+    if not _TIME_OR_ROOM_LABEL.match(text):
+        return None
+    return "room" if text.lower().startswith("room") else "time"
 
 
 _TIME_OR_ROOM_LABEL = re.compile(r"^(?:session\s+time|time|date|date\s+and\s+time|room|location)\s*+:?\s*+$",
