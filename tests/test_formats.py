@@ -473,6 +473,12 @@ def test_plain_title_above_a_time_label_and_its_date():
     assert (record.title, record.start) == ("IGF Dynamic Coalitions: looking back", "2021-11-18T14:00:00Z")
 
 
+def test_location_label_above_its_value_gives_the_room():
+    record = parse_session("IGF 2018 OF #40 Future\n\nModerator: Ana Lima\n\nLocation\nSalle XI\n")
+    assert record.room == "Salle XI"
+    assert not record.warnings
+
+
 def test_roman_numbered_session_with_no_subtitle_is_named_by_its_line():
     title = read_title("IGF 2022 High-Level Leaders Session IV")
     assert (title.session_type, title.number, title.title) == ("high_level", 4, "High-Level Leaders Session IV")

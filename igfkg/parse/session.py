@@ -627,7 +627,7 @@ def _label_above_its_value(text: str) -> str | None:
     its value on the line below; None for any other line."""
     if not _TIME_OR_ROOM_LABEL.match(text):
         return None
-    return "room" if text.lower().startswith("room") else "time"
+    return "room" if text.lower().startswith(("room", "location")) else "time"
 
 
 _TIME_OR_ROOM_LABEL = re.compile(r"^(?:session\s+time|time|date|date\s+and\s+time|room|location)\s*+:?\s*+$",
