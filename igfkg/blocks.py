@@ -31,9 +31,8 @@ from igfkg.mapping import IriMinter, map_entities, map_record
 from igfkg.model import SessionRecord
 from igfkg.resolve import Resolution
 from igfkg.summaries import CorpusSummary, map_summaries
-from igfkg.vocab import IGF, PREFIXES, RDF, SCHEMA
+from igfkg.vocab import IGF, PREFIX_MAP, RDF, SCHEMA
 
-_PREFIX_MAP = {name: str(ns) for name, ns in PREFIXES.items()}
 _RDF_TYPE = str(RDF.type)
 # The classes `igfkg stats` counts (store.graph_stats): class IRI -> stats key.
 STATS_CLASSES = {
@@ -68,10 +67,10 @@ class DocumentBlock:
 
 def prefix_header() -> bytes:
     """The `@prefix` lines every output (Turtle and TriG alike) starts with, in name order."""
-    return "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in sorted(_PREFIX_MAP.items())).encode()
+    return "".join(f"@prefix {name}: <{iri}> .\n" for name, iri in sorted(PREFIX_MAP.items())).encode()
 
 
-def _without_prefixes(data: bytes) -> bytes:
+def without_prefixes(data: bytes) -> bytes:
     """Oxigraph's output minus its @prefix lines (the file has one header of its own)."""
     position = 0
     while data.startswith(b"@prefix ", position):
@@ -107,7 +106,7 @@ def document_block(record: SessionRecord, resolution: Resolution, minter: IriMin
     are also given as shared lines (they make shared nodes SHACL targets)."""
     pairs = _canonical(list(map_record(record, resolution, minter)))
     graph = minter.document(record).value
-    trig = _without_prefixes(pyoxigraph.serialize([q for _, q in pairs], format=RdfFormat.TRIG, prefixes=_PREFIX_MAP))
+    trig = without_prefixes(pyoxigraph.serialize([q for _, q in pairs], format=RdfFormat.TRIG, prefixes=PREFIX_MAP))
     owned_iris = owned_prefixes(record, minter, contested=contested)
     exact = {f"<{iri}>".encode() for iri in owned_iris if not iri.endswith("/")}
     prefixes = tuple(f"<{iri}".encode() for iri in owned_iris if iri.endswith("/"))
@@ -140,7 +139,7 @@ def document_block(record: SessionRecord, resolution: Resolution, minter: IriMin
                 referenced.add(obj)
     # The shared part checks the class of what it points at (`prov:wasDerivedFrom` a document).
     hints += [line for node in sorted(referenced) for line in type_lines.get(node, [])]
-    turtle = _without_prefixes(pyoxigraph.serialize(owned, format=RdfFormat.TURTLE, prefixes=_PREFIX_MAP))
+    turtle = without_prefixes(pyoxigraph.serialize(owned, format=RdfFormat.TURTLE, prefixes=PREFIX_MAP))
     return DocumentBlock(graph, key, trig, turtle, len(owned), tuple(shared),
                          tuple(sorted(_iri(n) for n in owned_nodes)),
                          {name: tuple(sorted(_iri(n) for n in nodes)) for name, nodes in typed.items()}, tuple(hints))
@@ -154,7 +153,7 @@ def entities_block(resolution: Resolution, minter: IriMinter, summary: CorpusSum
     """The entities and summaries graphs as one block (they are next to each
     other in IRI order, after every document): nothing in them is owned by a document."""
     pairs = _canonical(list(map_entities(resolution, minter))) + _canonical(list(map_summaries(summary, minter)))
-    trig = _without_prefixes(pyoxigraph.serialize([q for _, q in pairs], format=RdfFormat.TRIG, prefixes=_PREFIX_MAP))
+    trig = without_prefixes(pyoxigraph.serialize([q for _, q in pairs], format=RdfFormat.TRIG, prefixes=PREFIX_MAP))
     shared = tuple(line.rsplit(b" ", 2)[0] + b" .\n" for line, _ in pairs)
     return DocumentBlock(minter.entities_graph().value, "", trig, b"", 0, shared, ())
 
@@ -164,6 +163,6 @@ def shared_turtle(lines: list[bytes]) -> bytes:
     if not lines:
         return b""
     triples = pyoxigraph.parse(b"".join(lines), format=RdfFormat.N_TRIPLES)
-    return _without_prefixes(pyoxigraph.serialize(triples, format=RdfFormat.TURTLE, prefixes=_PREFIX_MAP))
+    return without_prefixes(pyoxigraph.serialize(triples, format=RdfFormat.TURTLE, prefixes=PREFIX_MAP))
 
 

@@ -24,7 +24,7 @@ from pyoxigraph import (
 )
 
 from igfkg.atomic import atomic_writer
-from igfkg.vocab import DEFAULT_BASE, PREFIXES
+from igfkg.vocab import DEFAULT_BASE, PREFIX_MAP
 
 Term = NamedNode | BlankNode | Literal | Triple
 
@@ -33,7 +33,6 @@ EXPORT_FORMATS = {
     "nq": RdfFormat.N_QUADS, "trig": RdfFormat.TRIG, "jsonld": RdfFormat.JSON_LD,
     "rdfxml": RdfFormat.RDF_XML, "xml": RdfFormat.RDF_XML,
 }
-_PREFIX_MAP = {name: str(ns) for name, ns in PREFIXES.items()}
 
 
 def open_store(path: str | Path | None = None) -> Store:
@@ -84,7 +83,7 @@ def serialize(store: Store, fmt: str) -> bytes:
         data = sorted_quads(quads)
     else:
         data = sorted_triples(quads)
-    prefixes = _PREFIX_MAP if rdf_format in (RdfFormat.TURTLE, RdfFormat.TRIG) else None
+    prefixes = PREFIX_MAP if rdf_format in (RdfFormat.TURTLE, RdfFormat.TRIG) else None
     return pyoxigraph.serialize(data, format=rdf_format, prefixes=prefixes)
 
 
@@ -226,11 +225,11 @@ def execute_query(store: Store, sparql: str, substitutions: Mapping[str, Term] |
     try:
         if hinted != sparql:
             try:
-                return store.query(hinted, prefixes=_PREFIX_MAP, use_default_graph_as_union=True,
+                return store.query(hinted, prefixes=PREFIX_MAP, use_default_graph_as_union=True,
                                    substitutions=bound)
             except SyntaxError:
                 pass  # text the hint's lexer misread: run the query as written
-        return store.query(sparql, prefixes=_PREFIX_MAP, use_default_graph_as_union=True,
+        return store.query(sparql, prefixes=PREFIX_MAP, use_default_graph_as_union=True,
                            substitutions=bound or None)
     except RuntimeError as error:
         if "projection" in str(error):  # a substitution of an unprojected variable
@@ -375,7 +374,7 @@ def serialize_results(results, fmt: str) -> bytes:
         rdf_format = EXPORT_FORMATS.get("jsonld" if fmt == "json" else fmt)
         if rdf_format not in (RdfFormat.TURTLE, RdfFormat.N_TRIPLES, RdfFormat.JSON_LD, RdfFormat.RDF_XML):
             raise ValueError(f"a CONSTRUCT/DESCRIBE query gives a graph: use ttl, nt, jsonld or rdfxml, not {fmt}")
-        prefixes = _PREFIX_MAP if rdf_format == RdfFormat.TURTLE else None
+        prefixes = PREFIX_MAP if rdf_format == RdfFormat.TURTLE else None
         return pyoxigraph.serialize(sorted_triples(Quad(t.subject, t.predicate, t.object) for t in results),
                                     format=rdf_format, prefixes=prefixes)
     if fmt not in RESULT_FORMATS:
@@ -387,10 +386,10 @@ def compact_iri(iri: str, base: str = DEFAULT_BASE) -> str:
     """A short form for display: `igf:year`, `igfv:role/speaker`, `id:person/ke-gong`."""
     if iri.startswith(base):
         return "id:" + iri[len(base):]
-    best = max((ns for ns in _PREFIX_MAP.values() if iri.startswith(ns)), key=len, default=None)
+    best = max((ns for ns in PREFIX_MAP.values() if iri.startswith(ns)), key=len, default=None)
     if best is None:
         return f"<{iri}>"
-    name = next(name for name, ns in _PREFIX_MAP.items() if ns == best)
+    name = next(name for name, ns in PREFIX_MAP.items() if ns == best)
     return f"{name}:{iri[len(best):]}"
 
 

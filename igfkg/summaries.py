@@ -171,70 +171,125 @@ _INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 def map_summaries(summary: CorpusSummary, minter: IriMinter) -> Iterator[Quad]:
     """The quads of the summaries graph."""
     graph = minter.summaries_graph()
+    for subject, about in summary_slices(summary, minter).items():
+        yield from summary_quads(subject, about, graph)
 
-    def q(s, p, o) -> Quad:
-        return Quad(_n(s), _n(p), o, graph)
 
+def summary_slices(summary: CorpusSummary, minter: IriMinter) -> dict[str, tuple]:
+    """Each subject of the summaries graph (its IRI) and the plain values its
+    triples are made from (`summary_quads`): a rebuild compares them with the
+    last build's and maps again only the subjects whose values changed."""
+    slices: dict[str, tuple] = {}
+    speakers_of: dict[str, tuple] = {}
     diversity: dict[str, tuple[int, int, str]] = {}  # session -> (groups, regions, IRI), for the rank
     for session, counts in summary.sessions.items():
         speakers = counts.speakers.values()
-        groups = set().union(*(g for g, _ in speakers))
-        regions = set().union(*(r for _, r in speakers))
+        groups = frozenset().union(*(g for g, _ in speakers))
+        regions = frozenset().union(*(r for _, r in speakers))
         diversity[session] = (len(groups), len(regions), session)
-        yield q(session, IGF.speakerCount, _count(len(counts.speakers)))
-        yield q(session, IGF.speakerStakeholderGroupCount, _count(len(groups)))
-        yield q(session, IGF.speakerRegionalGroupCount, _count(len(regions)))
-        yield q(session, IGF.speakersWithoutStakeholderGroup, _count(sum(1 for g, _ in speakers if not g)))
-        yield q(session, IGF.speakersWithoutRegionalGroup, _count(sum(1 for _, r in speakers if not r)))
-        for group in groups:
-            yield q(session, IGF.speakerStakeholderGroup, _n(group))
-        for person, (person_groups, _) in counts.speakers.items():
-            if not person_groups:
-                yield q(session, IGF.speakerWithoutStakeholderGroup, _n(counts.participations[person]))
-        for region in regions:
-            yield q(session, IGF.speakerRegionalGroup, _n(region))
+        without_group = frozenset(counts.participations[person] for person, (person_groups, _)
+                                  in counts.speakers.items() if not person_groups)
+        speakers_of[session] = (len(counts.speakers), groups, regions, len(without_group),
+                                sum(1 for _, r in speakers if not r), without_group)
     # The least diverse first (fewest stakeholder groups, then regions, then IRI): one
     # number to sort by, where sorting by three joined values costs a lookup per session.
-    for rank, session in enumerate(sorted(summary.sessions, key=diversity.__getitem__), 1):
-        yield q(session, IGF.diversityRank, _count(rank))
-    for session in summary.session_years:
-        yield q(session, IGF.onlineModeratorCount, _count(len(summary.online_moderators.get(session, ()))))
-    for session, moderations in summary.moderations.items():
-        speakers = summary.sessions[session].speakers if session in summary.sessions else {}
-        for person, participation in moderations:
-            if person in speakers:
-                yield q(session, IGF.moderationBySpeaker, _n(participation))
-    for session, rules in summary.session_rules.items():
-        for rule in rules:
-            yield q(session, IGF.inferredRule, Literal(rule))
-    for person in summary.persons:
-        iri = minter.person(person).value
-        if person in summary.person_sessions:
-            yield q(iri, IGF.sessionCount, _count(len(summary.person_sessions[person])))
-        for role in summary.person_roles.get(person, ()):
-            yield q(iri, IGF.heldRole, _n(role_iri(role)))
-        if person in summary.spellings:
-            yield q(iri, IGF.spellingCount, _count(summary.spellings[person]))
-        for rule in summary.merge_rules.get(person, ()):
-            yield q(iri, IGF.mergedByRule, Literal(rule))
-        for label in summary.lowercase_labels[person]:
-            yield q(iri, IGF.lowercaseLabel, Literal(label))
-    for org, people in summary.organization_people.items():
-        iri = minter.organization(org).value
-        yield q(iri, IGF.participantCount, _count(len(people)))
-        yield q(iri, IGF.participantSessionCount, _count(len(summary.organization_sessions[org])))
+    ranks = {session: rank for rank, session in enumerate(sorted(summary.sessions, key=diversity.__getitem__), 1)}
     # Positions: sorting by them sorts by IRI, which a disk-based store does
     # slowly (it looks up both IRIs' text for every comparison).
-    for nodes in (summary.session_years, (minter.person(key).value for key in summary.persons),
-                  (minter.organization(key).value for key in summary.organizations)):
-        for position, node in enumerate(sorted(nodes), 1):
-            yield q(node, IGF.position, _count(position))
-    yield from _observations(summary, minter, q)
+    positions = _positions(summary.session_years)
+    for session in summary.session_years:
+        speakers = summary.sessions[session].speakers if session in summary.sessions else {}
+        moderated = frozenset(participation for person, participation in summary.moderations.get(session, ())
+                              if person in speakers)
+        slices[session] = ("session", speakers_of.get(session), ranks.get(session),
+                           len(summary.online_moderators.get(session, ())), moderated,
+                           frozenset(summary.session_rules.get(session, ())), positions[session])
+    persons = {key: minter.person(key).value for key in summary.persons}
+    positions = _positions(persons.values())
+    for key, iri in persons.items():
+        sessions = summary.person_sessions.get(key)
+        slices[iri] = ("person", len(sessions) if sessions is not None else None,
+                       frozenset(summary.person_roles.get(key, ())), summary.spellings.get(key),
+                       frozenset(summary.merge_rules.get(key, ())), frozenset(summary.lowercase_labels[key]),
+                       positions[iri])
+    organizations = {key: minter.organization(key).value for key in summary.organizations}
+    positions = _positions(organizations.values())
+    for key, iri in organizations.items():
+        people = summary.organization_people.get(key)
+        counts = (len(people), len(summary.organization_sessions[key])) if people is not None else None
+        slices[iri] = ("organization", counts, positions[iri])
+    slices.update(_observation_slices(summary, minter))
+    return slices
 
 
-def _observations(summary: CorpusSummary, minter: IriMinter, q) -> Iterator[Quad]:
+def _positions(nodes: Iterable[str]) -> dict[str, int]:
+    return {node: position for position, node in enumerate(sorted(nodes), 1)}
+
+
+def summary_quads(subject: str, about: tuple, graph: NamedNode) -> Iterator[Quad]:
+    """The triples (in `graph`) of one subject of the summaries graph, from its slice (`summary_slices`)."""
+    node = _n(subject)
+
+    def q(p, o) -> Quad:
+        return Quad(node, _n(p), o, graph)
+
+    kind = about[0]
+    if kind == "session":
+        _, speakers, rank, online_moderators, moderated, rules, position = about
+        if speakers is not None:
+            count, groups, regions, without_group, without_region, participations = speakers
+            yield q(IGF.speakerCount, _count(count))
+            yield q(IGF.speakerStakeholderGroupCount, _count(len(groups)))
+            yield q(IGF.speakerRegionalGroupCount, _count(len(regions)))
+            yield q(IGF.speakersWithoutStakeholderGroup, _count(without_group))
+            yield q(IGF.speakersWithoutRegionalGroup, _count(without_region))
+            yield from (q(IGF.speakerStakeholderGroup, _n(group)) for group in groups)
+            yield from (q(IGF.speakerWithoutStakeholderGroup, _n(p)) for p in participations)
+            yield from (q(IGF.speakerRegionalGroup, _n(region)) for region in regions)
+        if rank is not None:
+            yield q(IGF.diversityRank, _count(rank))
+        yield q(IGF.onlineModeratorCount, _count(online_moderators))
+        yield from (q(IGF.moderationBySpeaker, _n(participation)) for participation in moderated)
+        yield from (q(IGF.inferredRule, Literal(rule)) for rule in rules)
+    elif kind == "person":
+        _, sessions, roles, spellings, merge_rules, lowercase_labels, position = about
+        if sessions is not None:
+            yield q(IGF.sessionCount, _count(sessions))
+        yield from (q(IGF.heldRole, _n(role_iri(role))) for role in roles)
+        if spellings is not None:
+            yield q(IGF.spellingCount, _count(spellings))
+        yield from (q(IGF.mergedByRule, Literal(rule)) for rule in merge_rules)
+        yield from (q(IGF.lowercaseLabel, Literal(label)) for label in lowercase_labels)
+    elif kind == "organization":
+        _, counts, position = about
+        if counts is not None:
+            yield q(IGF.participantCount, _count(counts[0]))
+            yield q(IGF.participantSessionCount, _count(counts[1]))
+    elif kind == "dataset":
+        yield q(RDF.type, _n(QB.DataSet))
+        yield q(QB.structure, _n(about[1]))
+        return
+    else:  # an observation
+        _, dataset, dimensions, measures, counted = about
+        yield q(RDF.type, _n(QB.Observation))
+        yield q(QB.dataSet, _n(dataset))
+        for prop, value in dimensions:
+            if value is not None:
+                yield q(prop, _count(value) if isinstance(value, int) else
+                        Literal(value) if prop == str(IGF.refRule) else _n(value))
+        yield from (q(prop, _count(value)) for prop, value in measures)
+        yield from (q(IGF.countedParticipation, _n(participation)) for participation in counted)
+        return
+    yield q(IGF.position, _count(position))
+
+
+def _observation_slices(summary: CorpusSummary, minter: IriMinter) -> dict[str, tuple]:
     """The per-year statistics as Data Cube observations: one per combination
-    of dimension values, a dimension left out where the pages state nothing."""
+    of dimension values, a dimension left out where the pages state nothing.
+    Each counts the participations it counts (`counted`: so a count can be
+    checked, and its people listed without searching every participation:
+    speakers per stakeholder group, the count the named queries list; not per
+    region, which would add as many links again)."""
     # (year, group) -> the people counted, and their speaker participations; (year, region) -> people.
     by_group: dict[tuple, tuple[set[str], set[str]]] = defaultdict(lambda: (set(), set()))
     by_region: dict[tuple, set[str]] = defaultdict(set)
@@ -252,54 +307,43 @@ def _observations(summary: CorpusSummary, minter: IriMinter, q) -> Iterator[Quad
     by_type: dict[tuple, int] = defaultdict(int)
     for year, session_type in summary.session_years.values():
         by_type[(year, session_type and session_type_iri(session_type))] += 1
+    slices: dict[str, tuple] = {}
 
-    def year(value: int | None) -> tuple[str, Literal | None, str]:
-        return IGF.refYear, (_count(value) if value is not None else None), str(value or "")
-
-    def concept(prop: str, value: str | None) -> tuple[str, NamedNode | None, str]:
-        return prop, (_n(value) if value else None), (value or "").rsplit("/", 1)[-1]
+    def observation(dataset: str, dimensions: list[tuple[str, object]], measures: list[tuple[str, int]],
+                    counted: Iterable[str] = ()) -> None:
+        node = minter.summary(dataset, *(_segment(prop, value) for prop, value in dimensions)).value
+        slices[node] = ("observation", minter.summary(dataset).value,
+                        tuple((str(prop), value) for prop, value in dimensions),
+                        tuple((str(prop), value) for prop, value in measures), frozenset(counted))
 
     for dataset in DATASETS:
-        yield q(minter.summary(dataset).value, RDF.type, _n(QB.DataSet))
-        yield q(minter.summary(dataset).value, QB.structure, _n(IGF[_structure(dataset)]))
+        slices[minter.summary(dataset).value] = ("dataset", str(IGF[_structure(dataset)]))
     for (value, group), (people, participations) in by_group.items():
-        yield from _observation(q, minter, "speakers-by-stakeholder-group",
-                                [year(value), concept(IGF.refStakeholderGroup, group)],
-                                [(IGF.numberOfSpeakers, len(people))], participations)
+        observation("speakers-by-stakeholder-group", [(IGF.refYear, value), (IGF.refStakeholderGroup, group)],
+                    [(IGF.numberOfSpeakers, len(people))], participations)
     for (value, region), people in by_region.items():
-        yield from _observation(q, minter, "speakers-by-regional-group",
-                                [year(value), concept(IGF.refRegionalGroup, region)],
-                                [(IGF.numberOfSpeakers, len(people))])
+        observation("speakers-by-regional-group", [(IGF.refYear, value), (IGF.refRegionalGroup, region)],
+                    [(IGF.numberOfSpeakers, len(people))])
     for (value, session_type), count in by_type.items():
-        yield from _observation(q, minter, "sessions-by-type",
-                                [year(value), concept(IGF.refSessionType, session_type)],
-                                [(IGF.numberOfSessions, count)])
+        observation("sessions-by-type", [(IGF.refYear, value), (IGF.refSessionType, session_type)],
+                    [(IGF.numberOfSessions, count)])
     for (theme, value), sessions in summary.theme_sessions.items():
-        yield from _observation(q, minter, "sessions-by-theme", [year(value), concept(IGF.refTheme, theme)],
-                                [(IGF.numberOfSessions, len(sessions))])
+        observation("sessions-by-theme", [(IGF.refYear, value), (IGF.refTheme, theme)],
+                    [(IGF.numberOfSessions, len(sessions))])
     for (rule, role), (participations, documents) in summary.inferred.items():
-        yield from _observation(q, minter, "inferred-roles-by-rule",
-                                [(IGF.refRule, Literal(rule), slugify(rule)), concept(IGF.refRole, role_iri(role))],
-                                [(IGF.numberOfRoles, len(participations)), (IGF.numberOfDocuments, len(documents))])
+        observation("inferred-roles-by-rule", [(IGF.refRule, rule), (IGF.refRole, str(role_iri(role)))],
+                    [(IGF.numberOfRoles, len(participations)), (IGF.numberOfDocuments, len(documents))])
+    return slices
 
 
-def _observation(q, minter: IriMinter, dataset: str, dimensions: list[tuple[str, object, str]],
-                 measures: list[tuple[str, int]], counted: Iterable[str] = ()) -> Iterator[Quad]:
-    """One observation: `dimensions` are (property, value or None, IRI segment);
-    `counted`, the participations it counts (so a count can be checked, and
-    its people listed without searching every participation: speakers per
-    stakeholder group, the count the named queries list; not per region,
-    which would add as many links again)."""
-    node = minter.summary(dataset, *(segment or "not-stated" for _, _, segment in dimensions)).value
-    yield q(node, RDF.type, _n(QB.Observation))
-    yield q(node, QB.dataSet, minter.summary(dataset))
-    for prop, value, _ in dimensions:
-        if value is not None:
-            yield q(node, prop, value)
-    for prop, value in measures:
-        yield q(node, prop, _count(value))
-    for participation in counted:
-        yield q(node, IGF.countedParticipation, _n(participation))
+def _segment(prop: str, value: int | str | None) -> str:
+    """An observation IRI's segment for a dimension value: a year, a rule's
+    slug, the last segment of a concept's IRI; `not-stated` when there is none."""
+    if value is None or value == "":
+        return "not-stated"
+    if isinstance(value, int):
+        return str(value)
+    return slugify(value) if prop == str(IGF.refRule) else value.rsplit("/", 1)[-1]
 
 
 def _structure(dataset: str) -> str:

@@ -42,6 +42,8 @@ PREFIXES = {
     "sdg": SDG, "sdgo": SDGO, "skos": SKOS, "prov": PROV, "dcterms": DCTERMS,
     "qb": QB, "foaf": FOAF, "owl": OWL, "rdf": RDF, "rdfs": RDFS, "xsd": XSD,
 }
+# The same as plain strings, as Oxigraph's writers and queries take them.
+PREFIX_MAP = {name: str(ns) for name, ns in PREFIXES.items()}
 
 STAKEHOLDER_SCHEME = VOCAB["stakeholder-group"]
 REGIONAL_SCHEME = VOCAB["regional-group"]
