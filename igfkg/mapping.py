@@ -248,37 +248,54 @@ def xsd_duration(minutes: int) -> str:
 def map_entities(resolution: Resolution, minter: IriMinter) -> Iterator[Quad]:
     """The entities graph: labels of people, organizations and themes, units, merges."""
     graph = minter.entities_graph()
+    for subject, about in entity_slices(resolution, minter).items():
+        yield from entity_quads(subject, about, graph)
 
-    def q(s, p, o) -> Quad:
-        return Quad(s, _n(p), o, graph)
 
-    def labels(iri: NamedNode, pref_label: str, all_labels: list[str]) -> Iterator[Quad]:
-        yield q(iri, SKOS.prefLabel, Literal(pref_label))
-        yield q(iri, SCHEMA.name, Literal(pref_label))
-        for label in all_labels:
-            if label != pref_label:
-                yield q(iri, SKOS.altLabel, Literal(label))
-
+def entity_slices(resolution: Resolution, minter: IriMinter) -> dict[str, tuple]:
+    """Each subject of the entities graph (its IRI) and the plain values its
+    triples are made from (`entity_quads`): a rebuild compares them with the
+    last build's and maps again only the subjects whose values changed."""
+    slices: dict[str, tuple] = {}
     for key, person in resolution.persons.items():
-        iri = minter.person(key)
-        yield from labels(iri, person.pref_label, person.labels)
+        iri = minter.person(key).value
+        slices[iri] = ("labelled", person.pref_label, tuple(person.labels), None)
         for index, decision in enumerate(person.decisions, 1):
-            node = minter.merge_decision(key, index)
-            yield q(node, RDF.type, _n(IGF.MergeDecision))
-            yield q(node, IGF.mergedInto, iri)
-            yield q(node, IGF.mergedLabel, Literal(decision.label))
-            yield q(node, IGF.matchedLabel, Literal(decision.other))
-            yield q(node, IGF.mergeRule, Literal(decision.rule))
-            yield q(node, IGF.mergeEvidence, Literal(decision.evidence))
+            slices[minter.merge_decision(key, index).value] = (
+                "merge", iri, decision.label, decision.other, decision.rule, decision.evidence)
     for key, org in resolution.organizations.items():
-        iri = minter.organization(key)
-        yield from labels(iri, org.pref_label, org.labels)
-        if org.parent_key:
-            yield q(iri, ORG.unitOf, minter.organization(org.parent_key))
+        parent = minter.organization(org.parent_key).value if org.parent_key else None
+        slices[minter.organization(key).value] = ("labelled", org.pref_label, tuple(org.labels), parent)
     for spellings in resolution.theme_labels.values():
-        concept = _n(theme_iri(spellings[0]))
-        yield q(concept, RDF.type, _n(SKOS.Concept))
-        yield q(concept, SKOS.inScheme, _n(THEME_SCHEME))
-        yield q(concept, SKOS.prefLabel, Literal(spellings[0], language="en"))
-        for spelling in spellings[1:]:
-            yield q(concept, SKOS.altLabel, Literal(spelling, language="en"))
+        slices[str(theme_iri(spellings[0]))] = ("theme", tuple(spellings))
+    return slices
+
+
+def entity_quads(subject: str, about: tuple, graph: NamedNode) -> Iterator[Quad]:
+    """The triples (in `graph`) of one subject of the entities graph, from its slice (`entity_slices`)."""
+    node = _n(subject)
+
+    def q(p, o) -> Quad:
+        return Quad(node, _n(p), o, graph)
+
+    if about[0] == "labelled":  # a person or an organization
+        _, pref_label, labels, parent = about
+        yield q(SKOS.prefLabel, Literal(pref_label))
+        yield q(SCHEMA.name, Literal(pref_label))
+        yield from (q(SKOS.altLabel, Literal(label)) for label in labels if label != pref_label)
+        if parent:
+            yield q(ORG.unitOf, _n(parent))
+    elif about[0] == "merge":
+        _, person, label, other, rule, evidence = about
+        yield q(RDF.type, _n(IGF.MergeDecision))
+        yield q(IGF.mergedInto, _n(person))
+        yield q(IGF.mergedLabel, Literal(label))
+        yield q(IGF.matchedLabel, Literal(other))
+        yield q(IGF.mergeRule, Literal(rule))
+        yield q(IGF.mergeEvidence, Literal(evidence))
+    else:  # a theme
+        spellings = about[1]
+        yield q(RDF.type, _n(SKOS.Concept))
+        yield q(SKOS.inScheme, _n(THEME_SCHEME))
+        yield q(SKOS.prefLabel, Literal(spellings[0], language="en"))
+        yield from (q(SKOS.altLabel, Literal(spelling, language="en")) for spelling in spellings[1:])
