@@ -25,13 +25,16 @@ TEMP_SUFFIX = ".tmp"
 
 @contextmanager
 def atomic_writer(path: str | os.PathLike[str], mode: str = "w", *, encoding: str = "utf-8",
-                  newline: str | None = None) -> Iterator[IO[Any]]:
+                  newline: str | None = None, durable: bool = True) -> Iterator[IO[Any]]:
     """Open a temporary file for writing; on success it replaces `path`.
 
     `mode` is "w" (text, with `encoding` and `newline` as for open()) or "wb".
     An existing target keeps its permission bits; a new one gets the usual
     mode for new files (0666 minus the umask). If `path` is a symlink, the
-    file it points to is replaced and the link kept.
+    file it points to is replaced and the link kept. `durable`: the file is on
+    disk (fsync'ed) before it replaces the target; without, a crash of the
+    machine (not of the process) may leave the old file or an empty one, for
+    files that are only a cache.
 
         >>> with atomic_writer("out/stats.json") as f:  # doctest: +SKIP
         ...     json.dump(stats, f)
@@ -54,12 +57,14 @@ def atomic_writer(path: str | os.PathLike[str], mode: str = "w", *, encoding: st
         with handle:
             yield handle
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(temp_path, target)
     except BaseException:
         remove_quietly(temp_path)
         raise
-    fsync_directory(directory)
+    if durable:
+        fsync_directory(directory)
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:

@@ -420,7 +420,10 @@ def _previous_outputs(out_dir: str | Path, state: BuildState | None) -> Iterator
         yield opened
     finally:
         for mapped in opened.values():
-            mapped.close()
+            try:
+                mapped.close()
+            except BufferError:  # a slice of it is still referenced (a failed build): freed with it
+                pass
 
 
 @contextmanager

@@ -7,11 +7,13 @@ The stages, each reusing what it can:
   on (its record, the entity keys of its people and organizations, the base
   IRI); unchanged documents keep their blocks, new ones are mapped in
   worker processes.
-- shared triples: the multiset of shared N-Triples lines over all documents
-  is kept from the last build and updated by the documents that came and
-  went; its Turtle is re-made only when the set changed.
-- entities and summaries graphs: re-made only when the resolution or the
-  corpus counts (igfkg.summaries) changed.
+- entities and summaries graphs (igfkg.corpus_graphs): re-made only when
+  the resolution or the corpus counts (igfkg.summaries) changed, and then
+  only the subjects whose values changed.
+- shared triples: the sorted shared N-Triples lines (documents' and the
+  corpus-wide graphs') and how many give each are kept from the last build
+  and updated by what came and went; the Turtle of a subject is made again
+  only when its lines changed (igfkg.pieces).
 - validation (igfkg.validate_blocks): a document's results are kept with
   its block; the shared part is validated again only when the shared
   triples, the entities graph or the target hints changed.
@@ -24,6 +26,7 @@ missing or damaged state just means a build from scratch.
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import pickle
 import time
@@ -33,13 +36,15 @@ from dataclasses import dataclass, field, replace
 
 from rdflib import Graph
 
-from igfkg.atomic import atomic_write_bytes
-from igfkg.blocks import STATS_CLASSES, DocumentBlock, document_block, entities_block, prefix_header, shared_turtle
+from igfkg.atomic import atomic_writer
+from igfkg.blocks import STATS_CLASSES, DocumentBlock, document_block, prefix_header
 from igfkg.cache import BuildCache
-from igfkg.mapping import IriMinter
+from igfkg.corpus_graphs import CorpusGraph, update_graphs
+from igfkg.mapping import IriMinter, entity_quads, entity_slices
 from igfkg.model import SessionRecord
+from igfkg.pieces import PieceLayout, assemble, lines_about, serialize_pieces, subject_of
 from igfkg.resolve import Aliases, Resolution, resolve, resolve_theme_labels
-from igfkg.summaries import summarize, summary_features
+from igfkg.summaries import summarize, summary_features, summary_quads, summary_slices
 from igfkg.validate import ValidationReport, ValidationResult, compile_shapes
 from igfkg.validate_blocks import report_from, target_predicates, validate_documents, validate_shared
 from igfkg.vocab import RDF
@@ -72,23 +77,34 @@ class BuildState:
     # and (resolution key, base IRI, contested, block key) of its block.
     features: dict[tuple[str, str], str] = field(default_factory=dict)
     block_keys: dict[tuple[str, str], tuple[str, str, bool, str]] = field(default_factory=dict)
+    summary_inputs: dict[tuple[str, str], str] = field(default_factory=dict)  # digest of its summary_features
     documents: dict[str, DocumentSummary] = field(default_factory=dict)  # block key -> summary
-    shared: Counter = field(default_factory=Counter)  # shared N-Triples line -> documents giving it
+    # The shared N-Triples lines (documents' and the corpus-wide graphs'), sorted, and how
+    # many documents and graphs give each line given more than once.
+    shared_lines: list[bytes] = field(default_factory=list)
+    shared_counts: dict[bytes, int] = field(default_factory=dict)
     hints: Counter = field(default_factory=Counter)
     entities_key: str = ""
-    entities: DocumentBlock | None = None  # without its TriG (in the last build's igf.trig)
-    entities_span: tuple[int, int] = (0, 0)
+    graphs: list[CorpusGraph] = field(default_factory=list)  # the entities and summaries graphs
+    entities_span: tuple[int, int] = (0, 0)  # their TriG in the last build's igf.trig
     shared_key: str = ""
     shared_span: tuple[int, int] = (0, 0)  # the shared triples' Turtle in the last build's igf.ttl
+    shared_layout: PieceLayout = field(default_factory=PieceLayout)  # its pieces (igfkg.pieces)
     shared_typed: dict[str, int] = field(default_factory=dict)  # stats key -> shared nodes typed so
-    shared_count: int = 0  # distinct shared triples (documents' and the entities graph's)
-    shared_digest: int | None = None  # of the documents' shared lines (see `_update_digest`)
-    # Lines whose presence changed in this build: +1 appeared, -1 went (not kept between builds).
-    changed_lines: dict[bytes, int] = field(default_factory=dict)
+    shared_digest: int | None = None  # of the shared lines (see `_update_digest`)
     # The last build's output files, as (size, mtime_ns): their blocks are reused only if unchanged.
     outputs: dict[str, tuple[int, int]] = field(default_factory=dict)
     validation_key: str = ""
     shared_results: list[ValidationResult] = field(default_factory=list)
+
+    # Pickled, the shared lines are one bytes object (a line holds no line break
+    # but its last: N-Triples escapes the others); as half a million small
+    # objects they took most of the time of saving and loading the state.
+    def __getstate__(self) -> dict:
+        return dict(vars(self), shared_lines=b"".join(self.shared_lines))
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state, shared_lines=state["shared_lines"].splitlines(keepends=True))
 
 
 def load_state(cache: BuildCache) -> BuildState:
@@ -104,7 +120,9 @@ def load_state(cache: BuildCache) -> BuildState:
 
 def save_state(cache: BuildCache, state: BuildState) -> None:
     cache.blocks_dir.mkdir(parents=True, exist_ok=True)
-    atomic_write_bytes(cache.blocks_dir / "state.pickle", pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+    # A cache, not an output: no fsync (a state lost in a crash means a build from scratch).
+    with atomic_writer(cache.blocks_dir / "state.pickle", "wb", durable=False) as handle:
+        pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def _digest(*parts: object) -> str:
@@ -142,6 +160,16 @@ def resolve_records(records: Sequence[SessionRecord], aliases: Aliases | None, s
             organization_by_name={(renamed.get(doc, doc), name): v
                                   for (doc, name), v in resolution.organization_by_name.items()})
     return resolution, key, features
+
+
+def _rekeyed_documents(old: Resolution, new: Resolution) -> set[str]:
+    """The documents (by SHA-256) some of whose people or organizations have
+    another entity key in `new` than in `old`: the others keep their blocks."""
+    documents = {mention[0] for mention, key in new.person_by_mention.items()
+                 if old.person_by_mention.get(mention) != key}
+    documents.update(name[0] for name, key in new.organization_by_name.items()
+                     if old.organization_by_name.get(name) != key)
+    return documents
 
 
 def block_key(record: SessionRecord, resolution: Resolution, minter: IriMinter, cache: BuildCache,
@@ -192,31 +220,35 @@ def build_graph(records: Sequence[SessionRecord], resolution: Resolution, minter
 
     # Map: the documents whose key is new.
     sessions = Counter(minter.session_key(record) for record in records)
+    rekeyed = _rekeyed_documents(old.resolution, resolution) if old.resolution is not None else None
     keyed = []
     for record in records:
         contested = sessions[minter.session_key(record)] > 1
         record_id = (record.source, record.sha256)
         known = old.block_keys.get(record_id)
-        if known and known[:3] == (new.resolution_key, minter.base, contested) and new.resolution_key:
-            key = known[3]  # same record, same resolution: the same block
+        if known and known[1:3] == (minter.base, contested) and (
+                known[0] == new.resolution_key and new.resolution_key
+                or rekeyed is not None and record.sha256 not in rekeyed):
+            key = known[3]  # same record, same entity keys: the same block
         else:
             key = block_key(record, resolution, minter, cache, contested)
         new.block_keys[record_id] = (new.resolution_key, minter.base, contested, key)
         keyed.append((record, key, contested))
     todo = [item for item in keyed if item[1] not in old.documents or not cache.has_document(item[1])]
     current = {key for _, key, _ in keyed}
-    new.shared, new.hints = Counter(old.shared), Counter(old.hints)
+    new.hints = Counter(old.hints)
+    delta: Counter = Counter()  # shared line -> givers it gained (+) or lost (-) in this build
     # The shared lines of the documents that came and went, for validating
     # the shared part again where they are (None: all of it, e.g. a first build).
     touched: list[bytes] | None = [] if validate and old.validation_key else None
     for key in set(old.documents) - current:  # documents that changed or went away
-        touched = _apply(new, cache.get_block(key), -1, touched)
+        touched = _apply(new, delta, cache.get_block(key), -1, touched)
     mapped = 0
     # Blocks are folded in as they come, and dropped: memory holds summaries, not blocks.
     for block in _map_documents(todo, resolution, minter, cache, jobs, hint_predicates):
         if block.key in old.documents:  # re-mapped because its text files were lost
-            touched = _apply(new, block, -1, touched)
-        touched = _apply(new, block, +1, touched)
+            touched = _apply(new, delta, block, -1, touched)
+        touched = _apply(new, delta, block, +1, touched)
         new.documents[block.key] = _summary(block)
         mapped += 1
         if progress:
@@ -224,50 +256,61 @@ def build_graph(records: Sequence[SessionRecord], resolution: Resolution, minter
     for key in current:
         if key not in new.documents:
             new.documents[key] = old.documents[key]
-    new.shared += Counter()  # drop lines no document gives any more
-    new.hints += Counter()
-    new.shared_digest = _update_digest(old, new)
-    new.changed_lines = {}
 
     # Entities and summaries graphs: again only when the resolution or what summarizing
-    # reads of the records changed (or their text is lost). The resolution key stands for
-    # the people and organizations it yields (it is deterministic).
+    # reads of the records changed (or their text is lost), and then only the subjects
+    # whose values changed. The resolution key stands for the people and organizations
+    # it yields (it is deterministic).
     people = resolution_key or (sorted(resolution.persons.items()), sorted(resolution.organizations.items()))
-    summary_inputs = sorted(repr(summary_features(record, minter)) for record in records)
-    new.entities_key = _digest(minter.base, people, sorted(resolution.theme_labels.items()), summary_inputs)
-    entities_trig = _slice(previous.get("igf.trig"), old.entities_span) \
-        if old.entities_key == new.entities_key and old.entities else None
-    if entities_trig is None:
-        fresh = entities_block(resolution, minter, summarize(records, resolution, minter))
-        new.entities, entities_trig = fresh.light(), fresh.trig
-        if touched is not None and old.entities is not None:
-            touched += set(old.entities.shared).symmetric_difference(new.entities.shared)
+    for record in records:
+        record_id = (record.source, record.sha256)
+        new.summary_inputs[record_id] = old.summary_inputs.get(record_id) or _digest(summary_features(record, minter))
+    new.entities_key = _digest(minter.base, people, sorted(resolution.theme_labels.items()),
+                               sorted(new.summary_inputs.values()))
+    old_entities = _view(previous.get("igf.trig"), old.entities_span)
+    if old.entities_key == new.entities_key and old.graphs and old_entities is not None:
+        new.graphs, entity_chunks = old.graphs, [old_entities]
+    else:
+        summary = summarize(records, resolution, minter)
+        update = update_graphs(old.graphs, [
+            (minter.entities_graph().value, entity_slices(resolution, minter), entity_quads),
+            (minter.summaries_graph().value, summary_slices(summary, minter), summary_quads),
+        ], old_entities if old.graphs else None)
+        new.graphs, entity_chunks = update.graphs, update.chunks
+        delta.subtract(update.removed)
+        delta.update(update.added)
+        if touched is not None and old.graphs:
+            touched += update.added + update.removed
         else:
             touched = None
-    else:
-        new.entities = old.entities
-    entities = replace(new.entities, trig=entities_trig)
+    new.hints += Counter()  # drop hints no document gives any more
 
-    # Shared triples: documents' shared lines and the entities graph, sorted once.
+    # Shared triples: documents' shared lines and the corpus-wide graphs', sorted; their
+    # Turtle is made again only for the subjects whose lines changed.
+    new.shared_lines, new.shared_counts, changed_lines = _apply_delta(old.shared_lines, old.shared_counts, delta)
+    new.shared_digest = _update_digest(old.shared_digest, new.shared_lines, changed_lines)
+    first = old.shared_digest is None or not old.documents or not old.graphs
     new.shared_key = _digest(new.shared_digest, new.entities_key)
-    shared_lines = _SharedLines(new)
-    shared_text = _slice(previous.get("igf.ttl"), old.shared_span) if old.shared_key == new.shared_key else None
-    if shared_text is None:
-        shared_text, new.shared_typed = shared_turtle(shared_lines.get()), _typed_lines(shared_lines.get())
-        new.shared_count = len(shared_lines.get())
+    old_shared = _view(previous.get("igf.ttl"), old.shared_span)
+    if old.shared_key == new.shared_key and old_shared is not None:
+        shared_chunks, new.shared_layout = [old_shared], old.shared_layout
+        new.shared_typed = old.shared_typed
     else:
-        new.shared_typed, new.shared_count = old.shared_typed, old.shared_count
+        changed = None if first or old_shared is None else changed_lines
+        shared_chunks, new.shared_layout = _shared_turtle(new.shared_lines, changed, old.shared_layout, old_shared)
+        new.shared_typed = _typed_lines(new.shared_lines) if first else _typed_lines(changed_lines, old.shared_typed)
 
     mapped_at = time.perf_counter()
     report = None
     validated = 0
     if validate:
-        report, validated = _validate(keyed, old, new, entities, shared_lines, cache, shapes, jobs, progress,
-                                      touched)
+        report, validated = _validate(keyed, old, new, lambda: b"".join(entity_chunks), cache, shapes, jobs,
+                                      progress, touched)
     validated_at = time.perf_counter()
 
     order = sorted(current, key=lambda key: new.documents[key].graph)
-    outputs = _Outputs(order, old, new, entities, shared_text, cache, previous)
+    outputs = _Outputs(order, old, new, (minter.entities_graph().value, entity_chunks), shared_chunks, cache,
+                       previous)
     stats = _stats(new, order)
     if timings is not None:
         for stage, seconds in (("map", mapped_at - started), ("validate", validated_at - mapped_at),
@@ -285,24 +328,43 @@ def build_graph(records: Sequence[SessionRecord], resolution: Resolution, minter
 _MOST_TOUCHED = 200_000
 
 
-def _apply(state: BuildState, block: DocumentBlock | None, sign: int,
+def _apply(state: BuildState, delta: Counter, block: DocumentBlock | None, sign: int,
            touched: list[bytes] | None = None) -> list[bytes] | None:
-    """Add (+1) or take away (-1) a document's shared lines and hints; returns
-    `touched` with those lines added (None once there are too many to follow)."""
+    """Add (+1) or take away (-1) a document's shared lines (to `delta`) and
+    hints; returns `touched` with those lines added (None once there are too
+    many to follow)."""
     if block is None:
         return None  # a lost block: what it held is unknown
     if touched is not None:
         touched += block.shared + block.hints
         if len(touched) > _MOST_TOUCHED:
             touched = None
-    for line in block.shared:
-        before = state.shared[line]
-        state.shared[line] = before + sign
-        if (before > 0) != (before + sign > 0):  # the line appeared in, or left, the set
-            state.changed_lines[line] = state.changed_lines.get(line, 0) + (1 if sign > 0 else -1)
+    (delta.update if sign > 0 else delta.subtract)(block.shared)
     for line in block.hints:
         state.hints[line] += sign
     return touched
+
+
+def _apply_delta(lines: list[bytes], counts: dict[bytes, int],
+                 delta: Counter) -> tuple[list[bytes], dict[bytes, int], dict[bytes, int]]:
+    """The sorted shared `lines` and their `counts` (of lines given more than
+    once) after `delta` (line -> givers gained or lost), and the lines that
+    came (+1) into the set or left it (-1)."""
+    counts = dict(counts)
+    changed: dict[bytes, int] = {}
+    for line, change in delta.items():
+        if not change:
+            continue
+        at = bisect.bisect_left(lines, line)
+        before = counts.get(line, 1) if at < len(lines) and lines[at] == line else 0
+        after = before + change
+        if after > 1:
+            counts[line] = after
+        else:
+            counts.pop(line, None)
+        if (before > 0) != (after > 0):
+            changed[line] = 1 if after > 0 else -1
+    return _update_sorted(lines, changed), counts, changed
 
 
 def _summary(block: DocumentBlock) -> DocumentSummary:
@@ -315,27 +377,37 @@ def _line_hash(line: bytes) -> int:
     return int.from_bytes(hashlib.blake2b(line, digest_size=8).digest(), "big")
 
 
-def _update_digest(old: BuildState, new: BuildState) -> int:
-    """A digest of the set of the documents' shared lines, kept up to date line by
-    line (the sum of the lines' hashes), so an unchanged set costs no sorting."""
-    if old.shared_digest is None or not old.documents:
-        return sum(_line_hash(line) for line, count in new.shared.items() if count > 0) % (1 << 64)
-    digest = old.shared_digest
-    for line, change in new.changed_lines.items():
+def _update_digest(digest: int | None, lines: list[bytes], changed: dict[bytes, int]) -> int:
+    """A digest of the set of shared `lines`, kept up to date line by line (the
+    sum of the lines' hashes) from the last one and the lines that came and went."""
+    if digest is None:
+        return sum(_line_hash(line) for line in lines) % (1 << 64)
+    for line, change in changed.items():
         digest += change * _line_hash(line)
     return digest % (1 << 64)
 
 
-class _SharedLines:
-    """The sorted shared lines (documents' and the entities graph's), made only when needed."""
+def _update_sorted(lines: list[bytes], changed: dict[bytes, int]) -> list[bytes]:
+    """The sorted `lines` with the lines that came (+1 in `changed`) and went (-1)."""
+    gone = {line for line, change in changed.items() if change < 0}
+    kept = [line for line in lines if line not in gone] if gone else list(lines)
+    kept += (line for line, change in changed.items() if change > 0)
+    kept.sort()  # two sorted runs: one merge
+    return kept
 
-    def __init__(self, state: BuildState) -> None:
-        self.state, self.lines = state, None
 
-    def get(self) -> list[bytes]:
-        if self.lines is None:
-            self.lines = sorted(set(self.state.shared) | set(self.state.entities.shared))
-        return self.lines
+def _shared_turtle(lines: list[bytes], changed: dict[bytes, int] | None, layout: PieceLayout,
+                   previous: memoryview | None) -> tuple[list[bytes | memoryview], PieceLayout]:
+    """The Turtle of the shared triples (sorted `lines`), as chunks, and its
+    layout: the subjects of the `changed` lines are serialized again, the
+    others sliced from `previous` (the text `layout` describes). `changed`
+    None: all of it is serialized."""
+    if changed is None:
+        return assemble(PieceLayout(), None, serialize_pieces(lines))
+    dirty = sorted({subject_of(line) for line, change in changed.items() if change})
+    fresh: dict[bytes, bytes | None] = dict.fromkeys(dirty)
+    fresh.update(serialize_pieces([line for subject in dirty for line in lines_about(lines, subject)]))
+    return assemble(layout, previous, fresh)
 
 
 def _map_chunk(chunk: list[tuple[SessionRecord, str, bool]], resolution: Resolution, minter: IriMinter,
@@ -392,7 +464,7 @@ def _resolution_for(records: Sequence[SessionRecord], by_document: dict[str, _Ke
     return Resolution({}, {}, persons, organizations, [], [])
 
 
-def _validate(keyed, old: BuildState, new: BuildState, entities: DocumentBlock, shared_lines: _SharedLines,
+def _validate(keyed, old: BuildState, new: BuildState, entities_trig: Callable[[], bytes],
               cache: BuildCache, shapes: Graph, jobs: int, progress: Progress | None,
               touched: list[bytes] | None) -> tuple[ValidationReport, int]:
     """The report; the shared part is validated again only where `touched`
@@ -412,7 +484,7 @@ def _validate(keyed, old: BuildState, new: BuildState, entities: DocumentBlock, 
         new.shared_results = old.shared_results
     else:
         mentioning = _ShardSource(cache, [key for _, key, _ in keyed])
-        outcome = validate_shared(shared_lines.get(), hints, entities, mentioning, cache, shapes, checks=checks,
+        outcome = validate_shared(new.shared_lines, hints, entities_trig, mentioning, cache, shapes, checks=checks,
                                   changed=touched)
         kept = [] if outcome.checked is None else [r for r in old.shared_results if r.focus not in outcome.checked]
         new.shared_results = kept + outcome.results
@@ -442,12 +514,12 @@ class _ShardSource:
                 yield block
 
 
-def _slice(data: bytes | None, span: tuple[int, int]) -> bytes | None:
-    """`data[offset:offset + length]`, or None when there is no such part."""
+def _view(data: bytes | None, span: tuple[int, int]) -> memoryview | None:
+    """`data[offset:offset + length]` (not copied), or None when there is no such part."""
     offset, length = span
     if data is None or length <= 0 or offset + length > len(data):
         return None
-    return bytes(data[offset:offset + length])
+    return memoryview(data)[offset:offset + length]
 
 
 class _Outputs:
@@ -456,10 +528,12 @@ class _Outputs:
     where each block went, for the next build. Blocks that are unchanged and
     were next to each other last time go out as one slice of the last file."""
 
-    def __init__(self, order: list[str], old: BuildState, new: BuildState, entities: DocumentBlock,
-                 shared_text: bytes, cache: BuildCache, previous: dict[str, bytes]) -> None:
+    def __init__(self, order: list[str], old: BuildState, new: BuildState,
+                 entities: tuple[str, list[bytes | memoryview]], shared: list[bytes | memoryview],
+                 cache: BuildCache, previous: dict[str, bytes]) -> None:
+        # entities: the first corpus-wide graph's IRI, and the graphs' TriG.
         self.order, self.old, self.new, self.entities = order, old, new, entities
-        self.shared_text, self.cache, self.previous = shared_text, cache, previous
+        self.shared, self.cache, self.previous = shared, cache, previous
 
     def _cached(self, key: str, kind: str) -> bytes:
         length = self.new.documents[key].text_lengths[0 if kind == "trig" else 1]
@@ -469,7 +543,7 @@ class _Outputs:
         return found
 
     def _blocks(self, name: str, kind: str, start: int, before: list[bytes],
-                insert: tuple[str, bytes] | None = None) -> Iterator[bytes | memoryview]:
+                insert: tuple[str, list[bytes | memoryview]] | None = None) -> Iterator[bytes | memoryview]:
         """`before`, then each document's block (and `insert` before the first
         graph IRI above it), coalescing runs of reused blocks."""
         previous = self.previous.get(name)
@@ -488,9 +562,10 @@ class _Outputs:
             summary = self.new.documents[key]
             if insert is not None and insert[0] < summary.graph:
                 yield from flush()
-                self.new.entities_span = (position, len(insert[1]))
-                position += len(insert[1])
-                yield insert[1]
+                length = _length(insert[1])
+                self.new.entities_span = (position, length)
+                position += length
+                yield from insert[1]
                 insert = None
             old = self.old.documents.get(key)
             offset, length = old.spans.get(name, (0, 0)) if old is not None else (0, 0)
@@ -509,26 +584,34 @@ class _Outputs:
             position += length
         yield from flush()
         if insert is not None:
-            self.new.entities_span = (position, len(insert[1]))
-            yield insert[1]
+            self.new.entities_span = (position, _length(insert[1]))
+            yield from insert[1]
 
     def trig(self) -> Iterator[bytes | memoryview]:
         header = prefix_header()
-        return self._blocks("igf.trig", "trig", len(header), [header], (self.entities.graph, self.entities.trig))
+        return self._blocks("igf.trig", "trig", len(header), [header], self.entities)
 
     def turtle(self) -> Iterator[bytes | memoryview]:
         header = prefix_header()
-        self.new.shared_span = (len(header), len(self.shared_text))
-        return self._blocks("igf.ttl", "ttl", len(header) + len(self.shared_text), [header, self.shared_text])
+        length = _length(self.shared)
+        self.new.shared_span = (len(header), length)
+        return self._blocks("igf.ttl", "ttl", len(header) + length, [header, *self.shared])
 
 
-def _typed_lines(shared_lines: list[bytes]) -> dict[str, int]:
-    """How many shared nodes have each counted type (one `rdf:type` line each)."""
-    counts = dict.fromkeys(STATS_CLASSES.values(), 0)
-    for line in shared_lines:
+def _length(chunks: Iterable[bytes | memoryview]) -> int:
+    return sum(len(chunk) for chunk in chunks)
+
+
+def _typed_lines(lines: Iterable[bytes] | dict[bytes, int], counts: dict[str, int] | None = None) -> dict[str, int]:
+    """How many shared nodes have each counted type (one `rdf:type` line
+    each): of these lines, or `counts` updated by the lines that came (+1)
+    and went (-1)."""
+    counts = dict(counts) if counts is not None else dict.fromkeys(STATS_CLASSES.values(), 0)
+    changes = lines.items() if isinstance(lines, dict) else ((line, 1) for line in lines)
+    for line, change in changes:
         _, _, tail = line.partition(b" ")
         if (name := _TYPE_LINE.get(b" " + tail)) is not None:
-            counts[name] += 1
+            counts[name] += change
     return counts
 
 
@@ -538,6 +621,6 @@ def _stats(state: BuildState, order: list[str]) -> dict[str, int]:
     for key in order:
         for name, count in state.documents[key].owned_typed.items():
             stats[name] += count
-    stats["triples"] = sum(state.documents[key].owned_triples for key in order) + state.shared_count
+    stats["triples"] = sum(state.documents[key].owned_triples for key in order) + len(state.shared_lines)
     return {name: stats[name] for name in ("documents", "sessions", "persons", "organizations", "participations",
                                            "triples")}

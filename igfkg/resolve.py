@@ -212,16 +212,28 @@ def _resolve_persons(mentions: list[_Mention], aliases: Aliases, fired: list[str
     near_misses: list[NearMiss] = []
     forbidden = [{ordered_key(n) for n in group} for group in aliases.different_people]
 
-    members: dict[int, set[str]] = {i: {m.key} for i, m in enumerate(mentions)}
-    affiliations: dict[int, set[str]] = {i: {m.affiliation} - {None} for i, m in enumerate(mentions)}
-    pages: dict[int, set[str]] = {i: {m.doc} for i, m in enumerate(mentions)}
+    # Per cluster (by its root): its name keys, affiliations and pages. Made when
+    # first asked for: most mentions join a cluster at once and never need their own.
+    members: dict[int, set[str]] = {}
+    affiliations: dict[int, set[str]] = {}
+    pages: dict[int, set[str]] = {}
+    first_of = {"members": lambda i: {mentions[i].key}, "affiliations": lambda i: {mentions[i].affiliation} - {None},
+                "pages": lambda i: {mentions[i].doc}}
+    tables = {"members": members, "affiliations": affiliations, "pages": pages}
+
+    def of(name: str, root: int) -> set[str]:
+        table = tables[name]
+        found = table.get(root)
+        if found is None:
+            found = table[root] = first_of[name](root)
+        return found
 
     def merge(a: int, b: int, rule: str, evidence: str) -> bool:
         ra, rb = forest.find(a), forest.find(b)
         if ra == rb:
             return True
         for group in forbidden:
-            in_a, in_b = group & members[ra], group & members[rb]
+            in_a, in_b = group & of("members", ra), group & of("members", rb)
             if in_a and in_b and not in_a & in_b:
                 near_misses.append(NearMiss(mentions[a].name, mentions[b].name, rule,
                                             "kept apart by the alias file (different_people)"))
@@ -232,8 +244,9 @@ def _resolve_persons(mentions: list[_Mention], aliases: Aliases, fired: list[str
         other = rb if root == ra else ra
         # The smaller set joins the larger in place: a person named on thousands
         # of pages is merged once per page, and copying both sets each time is quadratic.
-        for table in (members, affiliations, pages):
-            kept, joining = table[root], table.pop(other)
+        for name, table in tables.items():
+            kept, joining = of(name, root), of(name, other)
+            del table[other]
             if len(kept) < len(joining):
                 kept, joining = joining, kept
             kept |= joining
@@ -255,7 +268,15 @@ def _resolve_persons(mentions: list[_Mention], aliases: Aliases, fired: list[str
         key = mention.key
         if key in first_by_key:
             j = first_by_key[key]
-            if mentions[j].name != mention.name or forest.find(i) != forest.find(j):
+            if mentions[j].name == mention.name and forest.parent[i] == i and i not in members:
+                # The first's spelling, and a mention no merge has touched: `merge` would do
+                # just this (no alias can keep one name key apart from itself, nothing to explain).
+                root = forest.find(j)
+                forest.parent[i] = root
+                if mention.affiliation:
+                    of("affiliations", root).add(mention.affiliation)
+                of("pages", root).add(mention.doc)
+            elif mentions[j].name != mention.name or forest.find(i) != forest.find(j):
                 merge(j, i, "same-name", "same name up to case, diacritics and punctuation")
         else:
             first_by_key[key] = i
@@ -279,7 +300,7 @@ def _resolve_persons(mentions: list[_Mention], aliases: Aliases, fired: list[str
             by_typo_block[key].append(i)
 
     def evidence(a: int, b: int) -> str | None:
-        shared = sorted(affiliations[forest.find(a)] & affiliations[forest.find(b)])
+        shared = sorted(of("affiliations", forest.find(a)) & of("affiliations", forest.find(b)))
         return f"same affiliation: {shared[0]}" if shared else None
 
     for rule, blocks, accept in (
@@ -298,7 +319,7 @@ def _resolve_persons(mentions: list[_Mention], aliases: Aliases, fired: list[str
                     seen_pairs.add(pair)
                     if not accept(mentions[a].name, mentions[b].name):
                         continue
-                    if pages[forest.find(a)] & pages[forest.find(b)]:
+                    if of("pages", forest.find(a)) & of("pages", forest.find(b)):
                         # A page that lists both as participants means two people
                         # (Olena and Elena Ionescu, speakers of one session).
                         near_misses.append(NearMiss(mentions[a].name, mentions[b].name, rule,

@@ -29,7 +29,6 @@ whole graph, on clean and on broken corpora.
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
@@ -40,6 +39,7 @@ from rdflib.namespace import RDF, SH
 
 from igfkg.blocks import DocumentBlock, prefix_header
 from igfkg.cache import BuildCache
+from igfkg.pieces import lines_about
 from igfkg.validate import (
     SEVERITY_ORDER, CompiledCheck, RawResult, ValidationReport, ValidationResult, compile_shapes,
     declared_prefixes, locate_results, validate_fast,
@@ -130,15 +130,16 @@ class SharedValidation:
     checked: set[str] | None = None  # nodes in N-Triples form (`<iri>`)
 
 
-def validate_shared(shared_lines: Sequence[bytes], hints: Sequence[bytes], entities: DocumentBlock,
+def validate_shared(shared_lines: Sequence[bytes], hints: Sequence[bytes], entities_trig: Callable[[], bytes],
                     blocks: Iterable[DocumentBlock], cache: BuildCache, shapes: Graph, *,
                     checks: list[CompiledCheck] | None = None,
                     changed: Collection[bytes] | None = None) -> SharedValidation:
     """The results about shared nodes: validated on the shared triples
     (`shared_lines`, sorted: the documents' and the entities graph's), and
     the documents' target hints (owned triples that make a shared node a
-    target); located in the documents that mention each focus node, as on
-    the whole graph.
+    target); located in the documents that mention each focus node and in
+    the corpus-wide graphs (`entities_trig()`, asked for only when there are
+    results), as on the whole graph.
 
     `changed`: the N-Triples lines that came or went since a validation of
     this shared part, and the lines of the documents that changed (where
@@ -166,7 +167,7 @@ def validate_shared(shared_lines: Sequence[bytes], hints: Sequence[bytes], entit
     if not raw:
         return SharedValidation([], checked)
     where = Store()
-    _load(where, [entities.trig, *(_trig(cache, key) for key in _locating_documents(raw, blocks))])
+    _load(where, [entities_trig(), *(_trig(cache, key) for key in _locating_documents(raw, blocks))])
     return SharedValidation(locate_results(where, raw), checked)
 
 
@@ -218,24 +219,15 @@ def _neighbourhood(sorted_lines: Sequence[bytes], hints: Sequence[bytes], focus:
     picked: list[bytes] = []
     pointed_at: set[bytes] = set()
     for node in sorted(focus):
-        about = _lines_about(sorted_lines, node)
+        about = lines_about(sorted_lines, node)
         picked += about
         pointed_at.update(obj for line in about if (obj := _object(line)).startswith(b"<"))
     for node in sorted(pointed_at - focus):
-        picked += _lines_about(sorted_lines, node)
+        picked += lines_about(sorted_lines, node)
     near = focus | pointed_at
     picked += [line for line in hints if line[:line.index(b" ")] in near or line.split(b" ", 2)[2][:-3] in focus]
     return picked
 
-
-def _lines_about(sorted_lines: Sequence[bytes], node: bytes) -> list[bytes]:
-    """The lines whose subject is `node`, found by bisection in sorted lines."""
-    head = node + b" "
-    start = bisect.bisect_left(sorted_lines, head)
-    end = start
-    while end < len(sorted_lines) and sorted_lines[end].startswith(head):
-        end += 1
-    return list(sorted_lines[start:end])
 
 
 def observed_predicates(shapes: Graph) -> frozenset[str]:
