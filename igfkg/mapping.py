@@ -61,7 +61,11 @@ class IriMinter:
         return f"doc-{record.sha256[:16]}"
 
     def session(self, record: SessionRecord) -> NamedNode:
-        return NamedNode(f"{self.base}session/{self.session_key(record)}")
+        return NamedNode(self.session_iri(self.session_key(record)))
+
+    def session_iri(self, session_key: str) -> str:
+        """`session(...).value`, for a session key already known (no IRI object made)."""
+        return f"{self.base}session/{session_key}"
 
     def person(self, key: str) -> NamedNode:
         return NamedNode(f"{self.base}person/{key}")
@@ -70,7 +74,11 @@ class IriMinter:
         return NamedNode(f"{self.base}organization/{key}")
 
     def participation(self, record: SessionRecord, holder_key: str, role: str) -> NamedNode:
-        return NamedNode(f"{self.base}participation/{self.session_key(record)}/{holder_key}/{role.replace('_', '-')}")
+        return NamedNode(self.participation_iri(self.session_key(record), holder_key, role))
+
+    def participation_iri(self, session_key: str, holder_key: str, role: str) -> str:
+        """`participation(...).value`, for a session key already known (no IRI object made)."""
+        return f"{self.base}participation/{session_key}/{holder_key}/{role.replace('_', '-')}"
 
     def document(self, record: SessionRecord) -> NamedNode:
         return NamedNode(f"{self.base}document/{record.sha256[:16]}")

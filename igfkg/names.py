@@ -94,13 +94,23 @@ def one_token_typo(a: str, b: str, *, min_token_length: int = 4) -> bool:
     return min(len(x), len(y)) >= min_token_length and edit_distance_at_most_one(x, y)
 
 
-def typo_block_keys(name: str) -> list[str]:
+def typo_block_keys(name: str, *, min_token_length: int = 4) -> list[str]:
     """Blocking keys such that two names that `one_token_typo` accepts share
     at least one key (symmetric-delete on each token, the others kept as
-    they are). Lets the resolver compare only names in a common block."""
+    they are). Lets the resolver compare only names in a common block. Only
+    tokens that can be the typo have keys (as long as `one_token_typo`'s
+    `min_token_length`, in a name of two tokens or more).
+
+        >>> typo_block_keys("Li Wenjie")[:3]
+        ['2|li|enjie', '2|li|wejie', '2|li|wenie']
+    """
     tokens = sorted(name_tokens(name))
     keys = []
+    if len(tokens) < 2:
+        return keys
     for i, token in enumerate(tokens):
+        if len(token) < min_token_length:
+            continue
         rest = " ".join(tokens[:i] + tokens[i + 1:])
         variants = {token} | {token[:j] + token[j + 1:] for j in range(len(token))}
         keys.extend(f"{len(tokens)}|{rest}|{v}" for v in sorted(variants))

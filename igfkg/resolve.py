@@ -149,7 +149,7 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-@dataclass
+@dataclass(slots=True)
 class _Mention:
     doc: str
     index: int
@@ -348,18 +348,18 @@ def _pick_pref_label(labels: Counter) -> str:
 
 def _person_entities(forest: _UnionFind, mentions: list[_Mention], decisions):
     clusters: dict[int, list[int]] = defaultdict(list)
+    find = forest.find
     for i in range(len(mentions)):
-        clusters[forest.find(i)].append(i)
+        clusters[find(i)].append(i)
     persons: dict[str, PersonEntity] = {}
     person_by_mention: dict[tuple[str, int], str] = {}
     drafts = []
     for root, members in clusters.items():
-        labels: Counter = Counter()
+        labels = Counter(mentions[i].name for i in members)
         for i in members:
-            labels[mentions[i].name] += 1
             for variant in mentions[i].variants:
                 labels[variant] += 0
-        pref = _pick_pref_label(labels)
+        pref = _pick_pref_label(labels) if len(labels) > 1 else next(iter(labels))
         drafts.append((slugify(pref) or "person", pref, root, members, sorted(labels)))
     used: Counter = Counter()
     for base, pref, root, members, labels in sorted(drafts, key=lambda d: (d[0], d[2])):

@@ -110,7 +110,9 @@ def summarize(records: Sequence[SessionRecord], resolution: Resolution, minter: 
         if rules:
             summary.merge_rules[key] = rules
     for record in records:
-        session = minter.session(record).value
+        session_key = minter.session_key(record)
+        session = minter.session_iri(session_key)
+        document = minter.document(record).value
         summary.session_years[session] = (record.year, record.session_type)
         for theme in record.themes:
             summary.theme_sessions.setdefault((str(theme_iri(theme)), record.year), set()).add(session)
@@ -122,38 +124,33 @@ def summarize(records: Sequence[SessionRecord], resolution: Resolution, minter: 
             summary.person_roles.setdefault(key, set()).update(person.roles)
             if SPEAKER in person.roles:
                 summary.sessions.setdefault(session, SessionCounts()).add(
-                    key, minter.participation(record, key, SPEAKER).value, person.stakeholder_group,
+                    key, minter.participation_iri(session_key, key, SPEAKER), person.stakeholder_group,
                     person.regional_group)
             for role in MODERATOR_ROLES:
                 if role in person.roles:
                     summary.moderations.setdefault(session, set()).add(
-                        (key, minter.participation(record, key, role).value))
+                        (key, minter.participation_iri(session_key, key, role)))
             if person.affiliation:
                 org = resolution.organization_key(record, person.affiliation)
                 summary.organization_people.setdefault(org, set()).add(key)
                 summary.organization_sessions.setdefault(org, set()).add(session)
-            _count_inferred(summary, record, session, minter, key, person.inferred_roles)
-            _count_online_moderator(summary, record, session, minter, key, person.roles)
+            _count_roles(summary, minter, session_key, session, document, key, person.roles, person.inferred_roles)
         for unnamed in record.unnamed_participants:
-            holder = minter.unnamed_holder_key(unnamed.text)
-            _count_inferred(summary, record, session, minter, holder, unnamed.inferred_roles)
-            _count_online_moderator(summary, record, session, minter, holder, unnamed.roles)
+            _count_roles(summary, minter, session_key, session, document, minter.unnamed_holder_key(unnamed.text),
+                         unnamed.roles, unnamed.inferred_roles)
     return summary
 
 
-def _count_online_moderator(summary: CorpusSummary, record: SessionRecord, session: str, minter: IriMinter,
-                            holder_key: str, roles: list[str]) -> None:
+def _count_roles(summary: CorpusSummary, minter: IriMinter, session_key: str, session: str, document: str,
+                 holder_key: str, roles: list[str], inferred_roles: dict[str, str]) -> None:
+    """A role holder's online moderation and the roles the parser inferred (by which rule)."""
     if ONLINE_MODERATOR in roles:
         summary.online_moderators.setdefault(session, set()).add(
-            minter.participation(record, holder_key, ONLINE_MODERATOR).value)
-
-
-def _count_inferred(summary: CorpusSummary, record: SessionRecord, session: str, minter: IriMinter,
-                    holder_key: str, inferred_roles: dict[str, str]) -> None:
+            minter.participation_iri(session_key, holder_key, ONLINE_MODERATOR))
     for role, rule in inferred_roles.items():
         participations, documents = summary.inferred.setdefault((rule, role), (set(), set()))
-        participations.add(minter.participation(record, holder_key, role).value)
-        documents.add(minter.document(record).value)
+        participations.add(minter.participation_iri(session_key, holder_key, role))
+        documents.add(document)
         summary.session_rules.setdefault(session, set()).add(rule)
 
 
@@ -184,11 +181,11 @@ def summary_slices(summary: CorpusSummary, minter: IriMinter) -> dict[str, tuple
     diversity: dict[str, tuple[int, int, str]] = {}  # session -> (groups, regions, IRI), for the rank
     for session, counts in summary.sessions.items():
         speakers = counts.speakers.values()
-        groups = frozenset().union(*(g for g, _ in speakers))
-        regions = frozenset().union(*(r for _, r in speakers))
+        groups = _sorted(set().union(*(g for g, _ in speakers)))
+        regions = _sorted(set().union(*(r for _, r in speakers)))
         diversity[session] = (len(groups), len(regions), session)
-        without_group = frozenset(counts.participations[person] for person, (person_groups, _)
-                                  in counts.speakers.items() if not person_groups)
+        without_group = _sorted(counts.participations[person] for person, (person_groups, _)
+                                in counts.speakers.items() if not person_groups)
         speakers_of[session] = (len(counts.speakers), groups, regions, len(without_group),
                                 sum(1 for _, r in speakers if not r), without_group)
     # The least diverse first (fewest stakeholder groups, then regions, then IRI): one
@@ -199,18 +196,18 @@ def summary_slices(summary: CorpusSummary, minter: IriMinter) -> dict[str, tuple
     positions = _positions(summary.session_years)
     for session in summary.session_years:
         speakers = summary.sessions[session].speakers if session in summary.sessions else {}
-        moderated = frozenset(participation for person, participation in summary.moderations.get(session, ())
-                              if person in speakers)
+        moderated = _sorted(participation for person, participation in summary.moderations.get(session, ())
+                            if person in speakers)
         slices[session] = ("session", speakers_of.get(session), ranks.get(session),
                            len(summary.online_moderators.get(session, ())), moderated,
-                           frozenset(summary.session_rules.get(session, ())), positions[session])
+                           _sorted(summary.session_rules.get(session, ())), positions[session])
     persons = {key: minter.person(key).value for key in summary.persons}
     positions = _positions(persons.values())
     for key, iri in persons.items():
         sessions = summary.person_sessions.get(key)
         slices[iri] = ("person", len(sessions) if sessions is not None else None,
-                       frozenset(summary.person_roles.get(key, ())), summary.spellings.get(key),
-                       frozenset(summary.merge_rules.get(key, ())), frozenset(summary.lowercase_labels[key]),
+                       _sorted(summary.person_roles.get(key, ())), summary.spellings.get(key),
+                       _sorted(summary.merge_rules.get(key, ())), _sorted(summary.lowercase_labels[key]),
                        positions[iri])
     organizations = {key: minter.organization(key).value for key in summary.organizations}
     positions = _positions(organizations.values())
@@ -220,6 +217,12 @@ def summary_slices(summary: CorpusSummary, minter: IriMinter) -> dict[str, tuple
         slices[iri] = ("organization", counts, positions[iri])
     slices.update(_observation_slices(summary, minter))
     return slices
+
+
+def _sorted(values: Iterable[str]) -> tuple[str, ...]:
+    """A set of values as slices hold it: plain strings, sorted (compared, and
+    kept between builds, more cheaply than a frozenset of IRI objects)."""
+    return tuple(sorted(map(str, values)))
 
 
 def _positions(nodes: Iterable[str]) -> dict[str, int]:
@@ -314,7 +317,7 @@ def _observation_slices(summary: CorpusSummary, minter: IriMinter) -> dict[str, 
         node = minter.summary(dataset, *(_segment(prop, value) for prop, value in dimensions)).value
         slices[node] = ("observation", minter.summary(dataset).value,
                         tuple((str(prop), value) for prop, value in dimensions),
-                        tuple((str(prop), value) for prop, value in measures), frozenset(counted))
+                        tuple((str(prop), value) for prop, value in measures), _sorted(counted))
 
     for dataset in DATASETS:
         slices[minter.summary(dataset).value] = ("dataset", str(IGF[_structure(dataset)]))

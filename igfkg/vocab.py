@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from rdflib import Namespace
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
@@ -74,26 +75,31 @@ def slugify(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
 
 
+@lru_cache(maxsize=1 << 14)  # pure, and asked for once per participation
 def stakeholder_iri(label: str):
     """Concept IRI of a canonical stakeholder-group label."""
     return VOCAB[f"stakeholder-group/{STAKEHOLDER_CODES[StakeholderGroup(label)]}"]
 
 
+@lru_cache(maxsize=1 << 14)
 def region_iri(label: str):
     """Concept IRI of a canonical regional-group label."""
     return VOCAB[f"regional-group/{REGION_CODES[RegionalGroup(label)]}"]
 
 
+@lru_cache(maxsize=1 << 14)
 def role_iri(role: str):
     """Concept IRI of a role (`speaker` -> igfv:role/speaker)."""
     return VOCAB[f"role/{Role(role).value.replace('_', '-')}"]
 
 
+@lru_cache(maxsize=1 << 14)
 def session_type_iri(session_type: str):
     """Concept IRI of a session type (`open_forum` -> igfv:session-type/open-forum)."""
     return VOCAB[f"session-type/{session_type.replace('_', '-')}"]
 
 
+@lru_cache(maxsize=1 << 14)
 def theme_iri(label: str):
     """Concept IRI of a theme, keyed by its slug so spellings in case agree."""
     return VOCAB[f"theme/{slugify(label)}"]
