@@ -161,36 +161,51 @@ def iter_source_paths(paths: Iterable[str | os.PathLike[str]], *, glob: str | No
     for given in paths:
         name = os.fspath(given)
         if name == STDIN_PATH:
-            candidates = [name]
+            candidates = [(name, name)]
         elif os.path.isdir(name):
             candidates = _walk_directory(name, glob)
         elif os.path.exists(name):
-            candidates = [name]
+            candidates = [(name, os.path.realpath(name))]
         else:
             raise SourceError(name, "not_found", "no such file or directory")
-        for candidate in candidates:
-            key = candidate if candidate == STDIN_PATH else os.path.realpath(candidate)
+        for candidate, key in candidates:
             if key not in seen:
                 seen.add(key)
                 yield candidate
 
 
-def _walk_directory(directory: str, glob: str | None) -> list[str]:
-    found: list[tuple[tuple[str, ...], str]] = []
-    for dirpath, dirnames, filenames in os.walk(directory):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        for filename in filenames:
-            # The suffix test first, on the bare name: a folder of 100,000 pages
-            # (and their .json neighbours) is walked in a blink.
-            if filename.startswith(".") or (glob is None and os.path.splitext(filename)[1].lower()
-                                             not in DEFAULT_SUFFIXES):
-                continue
-            full = os.path.join(dirpath, filename)
-            relative = os.path.relpath(full, directory)
-            wanted = glob is None or PurePath(relative).match(glob)
-            if wanted and os.path.isfile(full):
-                found.append((tuple(relative.split(os.sep)), full))
-    return [full for _, full in sorted(found)]
+def _walk_directory(directory: str, glob: str | None) -> list[tuple[str, str]]:
+    """The documents below `directory` (symbolic links to folders are not
+    followed, as `os.walk` does not), each with its real path, sorted by the
+    path below the directory."""
+    found: list[tuple[tuple[str, ...], str, str]] = []
+
+    def visit(folder: str, real: str, below: tuple[str, ...]) -> None:
+        try:
+            listing = os.scandir(folder)
+        except OSError:
+            return  # an unreadable folder is skipped, as os.walk skips it
+        with listing as entries:
+            for entry in entries:
+                name = entry.name
+                if name.startswith("."):
+                    continue
+                if entry.is_dir(follow_symlinks=False):
+                    visit(entry.path, os.path.join(real, name), (*below, name))
+                    continue
+                # The suffix test first, on the bare name: a folder of 100,000 pages
+                # (and their .json neighbours) is walked in a blink.
+                if glob is None and os.path.splitext(name)[1].lower() not in DEFAULT_SUFFIXES:
+                    continue
+                if glob is not None and not PurePath(*below, name).match(glob):
+                    continue
+                if entry.is_file():  # a link to a file counts, to a folder not
+                    # The real path without a system call per file, unless it is a link.
+                    key = os.path.realpath(entry.path) if entry.is_symlink() else os.path.join(real, name)
+                    found.append(((*below, name), entry.path, key))
+
+    visit(directory, os.path.realpath(directory), ())
+    return [(path, key) for _, path, key in sorted(found)]
 
 
 def _read_limited(stream: BinaryIO, name: str, max_bytes: int | None) -> bytes:
