@@ -33,10 +33,12 @@ import re
 import secrets
 import signal
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import BinaryIO
 
 from igfkg.atomic import TEMP_SUFFIX, atomic_write_text, fsync_directory, remove_quietly
 
@@ -114,19 +116,16 @@ class OutputSet:
             raise ValueError(f"bad or repeated output name: {name!r}")
         temp = self.out_dir / f".{name}.{self.build_id}{TEMP_SUFFIX}"
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        digest, size = hashlib.sha256(), 0
         try:
             with os.fdopen(fd, "wb") as handle:
-                for chunk in [data] if isinstance(data, (bytes, bytearray, memoryview)) else data:
-                    handle.write(chunk)
-                    digest.update(chunk)
-                    size += len(chunk)
+                digest, size = _write_hashed(handle, [data] if isinstance(data, (bytes, bytearray, memoryview))
+                                             else data)
                 handle.flush()
                 os.fsync(handle.fileno())
         except BaseException:
             remove_quietly(temp)
             raise
-        self.pending[name] = (temp, OutputFile(digest.hexdigest(), size, temp.name))
+        self.pending[name] = (temp, OutputFile(digest, size, temp.name))
         return self.out_dir / name
 
     def commit(self) -> Manifest:
@@ -150,6 +149,39 @@ class OutputSet:
             for temp, _ in self.pending.values():
                 remove_quietly(temp)
         self.pending.clear()
+
+
+def _write_hashed(handle: BinaryIO, chunks: Iterable[bytes | memoryview]) -> tuple[str, int]:
+    """Write the chunks; their SHA-256 and size. The hashing runs in a second
+    thread, a few MB behind the writing (both let go of the interpreter lock:
+    on two cores the 280 MB of a 10,000-page build are hashed while written)."""
+    digest, size = hashlib.sha256(), 0
+    batch: list[bytes | memoryview] = []
+    batched = 0
+    with ThreadPoolExecutor(max_workers=1) as hasher:
+        hashing = None
+        for chunk in chunks:
+            handle.write(chunk)
+            size += len(chunk)
+            batch.append(chunk)
+            batched += len(chunk)
+            if batched >= _HASH_BATCH:
+                if hashing is not None:
+                    hashing.result()
+                hashing = hasher.submit(_hash_all, digest, batch)
+                batch, batched = [], 0
+        if hashing is not None:
+            hashing.result()
+    _hash_all(digest, batch)
+    return digest.hexdigest(), size
+
+
+_HASH_BATCH = 1 << 22
+
+
+def _hash_all(digest, chunks: list[bytes | memoryview]) -> None:
+    for chunk in chunks:
+        digest.update(chunk)
 
 
 @contextmanager

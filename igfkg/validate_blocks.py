@@ -201,8 +201,14 @@ def affected_nodes(lines: Iterable[Iterable[bytes]], changed: Collection[bytes],
         if predicate in targeting_terms:
             nodes.add(obj)
     if subjects:
+        # Lines ending in ` <subject> .`: bytes.endswith over a few suffixes scans
+        # half a million lines much faster than cutting out each line's object.
+        endings = tuple(b" " + subject + b" .\n" for subject in subjects)
         for part in lines:
-            nodes.update(line[:line.index(b" ")] for line in part if _object(line) in subjects)
+            if len(endings) <= 64:
+                nodes.update(line[:line.index(b" ")] for line in part if line.endswith(endings))
+            else:
+                nodes.update(line[:line.index(b" ")] for line in part if _object(line) in subjects)
     return nodes if len(nodes) <= _MOST_AFFECTED else None
 
 
