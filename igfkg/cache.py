@@ -57,7 +57,7 @@ _PACKAGE = Path(__file__).resolve().parent
 # The code a cached record / block depends on (changing any of it invalidates the entries).
 RECORD_CODE = ("parse", "model.py", "names.py", "sources.py")
 BLOCK_CODE = ("mapping.py", "vocab.py", "model.py", "resolve.py", "blocks.py", "validate.py", "validate_blocks.py",
-              "incremental.py", "cache.py")
+              "incremental.py", "cache.py", "summaries.py", "pieces.py", "corpus_graphs.py")
 
 
 def code_fingerprint(parts: Iterable[str], extra: str = "") -> str:

@@ -316,7 +316,8 @@ def _observation_slices(summary: CorpusSummary, minter: IriMinter) -> dict[str, 
                     counted: Iterable[str] = ()) -> None:
         node = minter.summary(dataset, *(_segment(prop, value) for prop, value in dimensions)).value
         slices[node] = ("observation", minter.summary(dataset).value,
-                        tuple((str(prop), value) for prop, value in dimensions),
+                        tuple((str(prop), value if value is None or isinstance(value, int) else str(value))
+                              for prop, value in dimensions),
                         tuple((str(prop), value) for prop, value in measures), _sorted(counted))
 
     for dataset in DATASETS:
