@@ -8,7 +8,7 @@ session, the session's participations, its text spans) are described by
 this document alone, so their triples go out as the document's Turtle
 block as they are; triples about shared nodes (people, organizations,
 memberships, themes, SDG goals) recur across documents and are merged,
-deduplicated and sorted once (`shared_turtle`).
+deduplicated and sorted once, with the corpus-wide graphs (igfkg.incremental).
 
 The outputs are a function of the input alone: blocks come out in the
 order of their graph IRIs, triples inside a block in the order of their
@@ -27,10 +27,9 @@ from dataclasses import dataclass, field, replace
 import pyoxigraph
 from pyoxigraph import Quad, RdfFormat, Triple
 
-from igfkg.mapping import IriMinter, map_entities, map_record
+from igfkg.mapping import IriMinter, map_record
 from igfkg.model import SessionRecord
 from igfkg.resolve import Resolution
-from igfkg.summaries import CorpusSummary, map_summaries
 from igfkg.vocab import IGF, PREFIX_MAP, RDF, SCHEMA
 
 _RDF_TYPE = str(RDF.type)
@@ -147,22 +146,3 @@ def document_block(record: SessionRecord, resolution: Resolution, minter: IriMin
 
 def _iri(term: bytes) -> str:
     return term[1:-1].decode()
-
-
-def entities_block(resolution: Resolution, minter: IriMinter, summary: CorpusSummary) -> DocumentBlock:
-    """The entities and summaries graphs as one block (they are next to each
-    other in IRI order, after every document): nothing in them is owned by a document."""
-    pairs = _canonical(list(map_entities(resolution, minter))) + _canonical(list(map_summaries(summary, minter)))
-    trig = without_prefixes(pyoxigraph.serialize([q for _, q in pairs], format=RdfFormat.TRIG, prefixes=PREFIX_MAP))
-    shared = tuple(line.rsplit(b" ", 2)[0] + b" .\n" for line, _ in pairs)
-    return DocumentBlock(minter.entities_graph().value, "", trig, b"", 0, shared, ())
-
-
-def shared_turtle(lines: list[bytes]) -> bytes:
-    """Turtle of the shared triples (already sorted N-Triples lines)."""
-    if not lines:
-        return b""
-    triples = pyoxigraph.parse(b"".join(lines), format=RdfFormat.N_TRIPLES)
-    return without_prefixes(pyoxigraph.serialize(triples, format=RdfFormat.TURTLE, prefixes=PREFIX_MAP))
-
-

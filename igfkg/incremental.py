@@ -96,6 +96,7 @@ class BuildState:
     outputs: dict[str, tuple[int, int]] = field(default_factory=dict)
     validation_key: str = ""
     shared_results: list[ValidationResult] = field(default_factory=list)
+    records_code: str = ""  # the fingerprint of the parsing code that read the records (cache.records_dir)
 
     # Pickled, the shared lines are one bytes object (a line holds no line break
     # but its last: N-Triples escapes the others); as half a million small
@@ -111,15 +112,18 @@ def load_state(cache: BuildCache) -> BuildState:
     try:
         with open(cache.blocks_dir / "state.pickle", "rb") as handle:
             state = pickle.load(handle)
-        # A state from other code (its fingerprint is in the path, but be safe) starts afresh.
+        # A state from other code (its fingerprint is in the path, but be safe) starts afresh;
+        # so does one made from records of other parsing code: what it keeps by page
+        # (SHA-256 of the text) was read by that code.
         complete = isinstance(state, BuildState) and set(vars(state)) == set(BuildState.__dataclass_fields__)
-        return state if complete else BuildState()
+        return state if complete and state.records_code == cache.records_dir.name else BuildState()
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ValueError, TypeError):
         return BuildState()
 
 
 def save_state(cache: BuildCache, state: BuildState) -> None:
     cache.blocks_dir.mkdir(parents=True, exist_ok=True)
+    state.records_code = cache.records_dir.name
     # A cache, not an output: no fsync (a state lost in a crash means a build from scratch).
     with atomic_writer(cache.blocks_dir / "state.pickle", "wb", durable=False) as handle:
         pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)

@@ -383,3 +383,16 @@ def test_the_block_cache_fingerprint_covers_every_module_a_rebuild_reuses_the_wo
                 name = node.module.split(".")[1]
                 todo.append(f"{name}.py" if (package / f"{name}.py").exists() else name)
     assert seen - covered == set()
+
+
+def test_a_state_made_from_records_of_other_parsing_code_starts_afresh(corpus, tmp_path):
+    """The state keeps what it learnt by page (the text's SHA-256); a parser
+    that reads the same text otherwise must not inherit it."""
+    from igfkg.cache import BuildCache, default_cache_dir
+    from igfkg.incremental import load_state
+
+    build([str(corpus)], tmp_path / "out")
+    cache = BuildCache(default_cache_dir(tmp_path / "out"), shapes_text=igfkg.build._shapes_text())
+    assert len(load_state(cache).documents) == 60
+    cache.records_dir = cache.records_dir.with_name("0123456789abcdef")  # another parser's records
+    assert load_state(cache).documents == {}
