@@ -176,46 +176,61 @@ def summary_slices(summary: CorpusSummary, minter: IriMinter) -> dict[str, tuple
     """Each subject of the summaries graph (its IRI) and the plain values its
     triples are made from (`summary_quads`): a rebuild compares them with the
     last build's and maps again only the subjects whose values changed."""
+    return place_slices(_unplaced_slices(summary, minter))
+
+
+def _unplaced_slices(summary: CorpusSummary, minter: IriMinter) -> dict[str, tuple]:
+    """The slices, each session's rank and each node's position left None (`place_slices`)."""
     slices: dict[str, tuple] = {}
     speakers_of: dict[str, tuple] = {}
-    diversity: dict[str, tuple[int, int, str]] = {}  # session -> (groups, regions, IRI), for the rank
     for session, counts in summary.sessions.items():
         speakers = counts.speakers.values()
-        groups = _sorted(set().union(*(g for g, _ in speakers)))
-        regions = _sorted(set().union(*(r for _, r in speakers)))
-        diversity[session] = (len(groups), len(regions), session)
         without_group = _sorted(counts.participations[person] for person, (person_groups, _)
                                 in counts.speakers.items() if not person_groups)
-        speakers_of[session] = (len(counts.speakers), groups, regions, len(without_group),
+        speakers_of[session] = (len(counts.speakers), _sorted(set().union(*(g for g, _ in speakers))),
+                                _sorted(set().union(*(r for _, r in speakers))), len(without_group),
                                 sum(1 for _, r in speakers if not r), without_group)
-    # The least diverse first (fewest stakeholder groups, then regions, then IRI): one
-    # number to sort by, where sorting by three joined values costs a lookup per session.
-    ranks = {session: rank for rank, session in enumerate(sorted(summary.sessions, key=diversity.__getitem__), 1)}
-    # Positions: sorting by them sorts by IRI, which a disk-based store does
-    # slowly (it looks up both IRIs' text for every comparison).
-    positions = _positions(summary.session_years)
     for session in summary.session_years:
         speakers = summary.sessions[session].speakers if session in summary.sessions else {}
         moderated = _sorted(participation for person, participation in summary.moderations.get(session, ())
                             if person in speakers)
-        slices[session] = ("session", speakers_of.get(session), ranks.get(session),
-                           len(summary.online_moderators.get(session, ())), moderated,
-                           _sorted(summary.session_rules.get(session, ())), positions[session])
-    persons = {key: minter.person(key).value for key in summary.persons}
-    positions = _positions(persons.values())
-    for key, iri in persons.items():
+        slices[session] = ("session", speakers_of.get(session), len(summary.online_moderators.get(session, ())),
+                           moderated, _sorted(summary.session_rules.get(session, ())), None, None)
+    for key in summary.persons:
         sessions = summary.person_sessions.get(key)
-        slices[iri] = ("person", len(sessions) if sessions is not None else None,
-                       _sorted(summary.person_roles.get(key, ())), summary.spellings.get(key),
-                       _sorted(summary.merge_rules.get(key, ())), _sorted(summary.lowercase_labels[key]),
-                       positions[iri])
-    organizations = {key: minter.organization(key).value for key in summary.organizations}
-    positions = _positions(organizations.values())
-    for key, iri in organizations.items():
+        slices[minter.person(key).value] = (
+            "person", len(sessions) if sessions is not None else None, _sorted(summary.person_roles.get(key, ())),
+            summary.spellings.get(key), _sorted(summary.merge_rules.get(key, ())),
+            _sorted(summary.lowercase_labels[key]), None)
+    for key in summary.organizations:
         people = summary.organization_people.get(key)
         counts = (len(people), len(summary.organization_sessions[key])) if people is not None else None
-        slices[iri] = ("organization", counts, positions[iri])
+        slices[minter.organization(key).value] = ("organization", counts, None)
     slices.update(_observation_slices(summary, minter))
+    return slices
+
+
+def place_slices(slices: dict[str, tuple]) -> dict[str, tuple]:
+    """`slices` with each session's diversity rank and each session's,
+    person's and organization's position set (in place): they depend on all
+    the others, so a rebuild sets them again over every slice."""
+    by_kind: dict[str, list[str]] = {"session": [], "person": [], "organization": []}
+    for subject, about in slices.items():
+        if about[0] in by_kind:
+            by_kind[about[0]].append(subject)
+    # The least diverse first (fewest stakeholder groups, then regions, then IRI): one
+    # number to sort by, where sorting by three joined values costs a lookup per session.
+    spoken = [s for s in by_kind["session"] if slices[s][1] is not None]
+    spoken.sort(key=lambda s: (len(slices[s][1][1]), len(slices[s][1][2]), s))
+    ranks = {session: rank for rank, session in enumerate(spoken, 1)}
+    # Positions: sorting by them sorts by IRI, which a disk-based store does
+    # slowly (it looks up both IRIs' text for every comparison).
+    for kind, subjects in by_kind.items():
+        for position, subject in enumerate(sorted(subjects), 1):
+            about = slices[subject]
+            placed = (*about[:-2], ranks.get(subject), position) if kind == "session" else (*about[:-1], position)
+            if placed != about:
+                slices[subject] = placed
     return slices
 
 
@@ -223,10 +238,6 @@ def _sorted(values: Iterable[str]) -> tuple[str, ...]:
     """A set of values as slices hold it: plain strings, sorted (compared, and
     kept between builds, more cheaply than a frozenset of IRI objects)."""
     return tuple(sorted(map(str, values)))
-
-
-def _positions(nodes: Iterable[str]) -> dict[str, int]:
-    return {node: position for position, node in enumerate(sorted(nodes), 1)}
 
 
 def summary_quads(subject: str, about: tuple, graph: NamedNode) -> Iterator[Quad]:
@@ -238,7 +249,7 @@ def summary_quads(subject: str, about: tuple, graph: NamedNode) -> Iterator[Quad
 
     kind = about[0]
     if kind == "session":
-        _, speakers, rank, online_moderators, moderated, rules, position = about
+        _, speakers, online_moderators, moderated, rules, rank, position = about
         if speakers is not None:
             count, groups, regions, without_group, without_region, participations = speakers
             yield q(IGF.speakerCount, _count(count))
