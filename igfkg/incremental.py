@@ -44,7 +44,9 @@ from igfkg.mapping import IriMinter, entity_quads, entity_slices
 from igfkg.model import SessionRecord
 from igfkg.pieces import PieceLayout, assemble, lines_about, serialize_pieces, subject_of
 from igfkg.resolve import Aliases, Resolution, resolve, resolve_theme_labels
-from igfkg.summaries import summarize, summary_features, summary_quads, summary_slices
+from igfkg.summaries import (
+    summarize, summary_features, summary_footprint, summary_quads, summary_slices, update_summary_slices,
+)
 from igfkg.validate import ValidationReport, ValidationResult, compile_shapes
 from igfkg.validate_blocks import report_from, target_predicates, validate_documents, validate_shared
 from igfkg.vocab import RDF
@@ -78,6 +80,7 @@ class BuildState:
     features: dict[tuple[str, str], str] = field(default_factory=dict)
     block_keys: dict[tuple[str, str], tuple[str, str, bool, str]] = field(default_factory=dict)
     summary_inputs: dict[tuple[str, str], str] = field(default_factory=dict)  # digest of its summary_features
+    footprints: dict[tuple[str, str], tuple] = field(default_factory=dict)  # its summaries.summary_footprint
     documents: dict[str, DocumentSummary] = field(default_factory=dict)  # block key -> summary
     # The shared N-Triples lines (documents' and the corpus-wide graphs'), sorted, and how
     # many documents and graphs give each line given more than once.
@@ -266,19 +269,36 @@ def build_graph(records: Sequence[SessionRecord], resolution: Resolution, minter
     # whose values changed. The resolution key stands for the people and organizations
     # it yields (it is deterministic).
     people = resolution_key or (sorted(resolution.persons.items()), sorted(resolution.organizations.items()))
+    footprints_changed = []  # of the records that came, went, or whose entity keys changed
     for record in records:
         record_id = (record.source, record.sha256)
         new.summary_inputs[record_id] = old.summary_inputs.get(record_id) or _digest(summary_features(record, minter))
+        footprint = old.footprints.get(record_id)
+        if footprint is None or rekeyed is None or record.sha256 in rekeyed:
+            footprint = summary_footprint(record, resolution, minter)
+            if footprint != old.footprints.get(record_id):
+                footprints_changed += filter(None, (footprint, old.footprints.get(record_id)))
+        new.footprints[record_id] = footprint
+    footprints_changed += (footprint for record_id, footprint in old.footprints.items()
+                           if record_id not in new.footprints)
     new.entities_key = _digest(minter.base, people, sorted(resolution.theme_labels.items()),
                                sorted(new.summary_inputs.values()))
     old_entities = _view(previous.get("igf.trig"), old.entities_span)
     if old.entities_key == new.entities_key and old.graphs and old_entities is not None:
         new.graphs, entity_chunks = old.graphs, [old_entities]
     else:
-        summary = summarize(records, resolution, minter)
+        summaries = minter.summaries_graph().value
+        old_summaries = next((graph.slices for graph in old.graphs if graph.iri == summaries), None)
+        if old_summaries is not None and old.resolution is not None and rekeyed is not None \
+                and len(footprints_changed) <= _MOST_FOOTPRINTS:
+            summary_slices_now = update_summary_slices(
+                old_summaries, records, [new.footprints[(r.source, r.sha256)] for r in records],
+                footprints_changed, resolution, minter, _changed_entities(old.resolution, resolution))
+        else:
+            summary_slices_now = summary_slices(summarize(records, resolution, minter), minter)
         update = update_graphs(old.graphs, [
             (minter.entities_graph().value, entity_slices(resolution, minter), entity_quads),
-            (minter.summaries_graph().value, summary_slices(summary, minter), summary_quads),
+            (summaries, summary_slices_now, summary_quads),
         ], old_entities if old.graphs else None)
         new.graphs, entity_chunks = update.graphs, update.chunks
         delta.subtract(update.removed)
@@ -326,6 +346,16 @@ def build_graph(records: Sequence[SessionRecord], resolution: Resolution, minter
     if unchanged:  # the spans stay those of the files already there
         new.entities_span, new.shared_span, new.outputs = old.entities_span, old.shared_span, old.outputs
     return GraphBuild(outputs.trig, outputs.turtle, stats, report, mapped, validated, unchanged), new
+
+
+# Past this many changed footprints, the summaries are made again from every record.
+_MOST_FOOTPRINTS = 2_000
+
+
+def _changed_entities(old: Resolution, new: Resolution) -> set[str]:
+    """The keys of the persons and organizations that came, went or changed."""
+    return {key for before, after in ((old.persons, new.persons), (old.organizations, new.organizations))
+            for key in before.keys() | after.keys() if before.get(key) != after.get(key)}
 
 
 # Past this many lines of changed documents, the shared part is validated whole.

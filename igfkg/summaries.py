@@ -98,10 +98,15 @@ def summary_features(record: SessionRecord, minter: IriMinter) -> tuple:
     return minter.session_key(record), record.year, record.session_type, tuple(record.themes), people, unnamed
 
 
-def summarize(records: Sequence[SessionRecord], resolution: Resolution, minter: IriMinter) -> CorpusSummary:
-    """The corpus counts of these records, their people resolved by `resolution`."""
-    summary = CorpusSummary(persons=list(resolution.persons), organizations=list(resolution.organizations))
-    for key, person in resolution.persons.items():
+def summarize(records: Sequence[SessionRecord], resolution: Resolution, minter: IriMinter, *,
+              persons: Iterable[str] | None = None, organizations: Iterable[str] | None = None) -> CorpusSummary:
+    """The corpus counts of these records, their people resolved by
+    `resolution`; of every person and organization it knows, or of these
+    (`persons`, `organizations`: entity keys)."""
+    summary = CorpusSummary(persons=list(resolution.persons if persons is None else persons),
+                            organizations=list(resolution.organizations if organizations is None else organizations))
+    for key in summary.persons:
+        person = resolution.persons[key]
         labels = 1 + len({label for label in person.labels if label != person.pref_label})
         if labels > 1:
             summary.spellings[key] = labels
@@ -163,6 +168,59 @@ def _count(value: int) -> Literal:
 
 
 _INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
+
+
+def summary_footprint(record: SessionRecord, resolution: Resolution, minter: IriMinter) -> tuple:
+    """What a record counts in (`summarize`): its session IRI, its year, the
+    entity keys of its people with a role and of their organizations, and
+    the (rule, role IRI) of the roles inferred on it. A rebuild makes again
+    only the summary subjects the changed records count in."""
+    people = [(index, p) for index, p in enumerate(record.participants) if p.roles]
+    holders = [p for _, p in people] + list(record.unnamed_participants)
+    return (minter.session_iri(minter.session_key(record)), record.year,
+            tuple(sorted({resolution.person_key(record, index) for index, _ in people})),
+            tuple(sorted({resolution.organization_key(record, p.affiliation) for _, p in people if p.affiliation})),
+            tuple(sorted({(rule, str(role_iri(role))) for p in holders for role, rule in p.inferred_roles.items()})))
+
+
+def update_summary_slices(old: dict[str, tuple], records: Sequence[SessionRecord], footprints: Sequence[tuple],
+                          changed: Iterable[tuple], resolution: Resolution, minter: IriMinter,
+                          entities: Iterable[str] = ()) -> dict[str, tuple]:
+    """`summary_slices` of these records, from the `old` ones and the
+    footprints (`summary_footprint`, one per record, in order) of the records
+    that came, went or changed (`changed`), and the persons and
+    organizations (entity keys, `entities`) whose entity changed: only the
+    subjects those reach are summarized again, from the records they count."""
+    changed = list(changed)
+    sessions = {f[0] for f in changed}
+    years = {f[1] for f in changed}
+    keys = set(entities)
+    persons = keys.union(*(f[2] for f in changed))
+    organizations = keys.union(*(f[3] for f in changed))
+    rules = set().union(*(f[4] for f in changed))
+    relevant = [record for record, f in zip(records, footprints)
+                if f[0] in sessions or f[1] in years or persons.intersection(f[2])
+                or organizations.intersection(f[3]) or rules.intersection(f[4])]
+    partial = summarize(relevant, resolution, minter, persons=sorted(persons & resolution.persons.keys()),
+                        organizations=sorted(organizations & resolution.organizations.keys()))
+
+    def reached(subject: str, about: tuple) -> bool:
+        kind = about[0]
+        if kind == "session":
+            return subject in sessions
+        if kind == "observation":
+            values = dict(about[2])
+            if str(IGF.refRule) in values:
+                return (values[str(IGF.refRule)], values[str(IGF.refRole)]) in rules
+            return values.get(str(IGF.refYear)) in years
+        return kind in ("person", "organization") and subject in reached_nodes
+
+    reached_nodes = {minter.person(key).value for key in persons} | {
+        minter.organization(key).value for key in organizations}
+    slices = {subject: about for subject, about in old.items() if not reached(subject, about)}
+    slices.update((subject, about) for subject, about in _unplaced_slices(partial, minter).items()
+                  if reached(subject, about))
+    return place_slices(slices)
 
 
 def map_summaries(summary: CorpusSummary, minter: IriMinter) -> Iterator[Quad]:

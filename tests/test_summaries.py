@@ -294,3 +294,69 @@ def test_the_diversity_rank_orders_sessions_by_groups_then_regions_then_iri(stor
     assert len({(groups, regions) for _, groups, regions in counts}) > 3
     ranked = rows(store, "SELECT ?session ?rank WHERE { ?session igf:diversityRank ?rank }")
     assert [session for session, _ in sorted(ranked, key=lambda row: row[1])] == expected
+
+
+# -- a rebuild's summaries: made again only where the changed records reach
+
+def _slices_after(old_records, new_records):
+    """(the summary slices updated from the old ones, and those made from scratch)."""
+    from igfkg.incremental import _changed_entities
+    from igfkg.mapping import IriMinter
+    from igfkg.resolve import resolve
+    from igfkg.summaries import summarize, summary_footprint, summary_slices, update_summary_slices
+
+    minter = IriMinter()
+    old_resolution, new_resolution = resolve(old_records), resolve(new_records)
+    old = summary_slices(summarize(old_records, old_resolution, minter), minter)
+    before = {(r.source, r.sha256): summary_footprint(r, old_resolution, minter) for r in old_records}
+    after = {(r.source, r.sha256): summary_footprint(r, new_resolution, minter) for r in new_records}
+    changed = [f for key, f in after.items() if before.get(key) != f]
+    changed += [f for key, f in before.items() if after.get(key) != f]
+    updated = update_summary_slices(old, new_records, [after[(r.source, r.sha256)] for r in new_records], changed,
+                                    new_resolution, minter, _changed_entities(old_resolution, new_resolution))
+    return updated, summary_slices(summarize(new_records, new_resolution, minter), minter)
+
+
+@pytest.fixture(scope="module")
+def records(corpus):
+    from igfkg.build import read_corpus
+
+    return read_corpus([str(corpus)])[0]
+
+
+def _edited(record, **changes):
+    from dataclasses import replace
+
+    return replace(record, sha256=f"{len(changes)}{record.sha256[1:]}", **changes)
+
+
+@pytest.mark.parametrize("edit", ["rename", "regroup", "drop", "add", "add-lone", "unrole"])
+def test_summaries_updated_where_changes_reach_are_the_summaries_made_afresh(records, edit):
+    from dataclasses import replace
+
+    pages = list(records)
+    at = next(i for i, r in enumerate(pages) if len(r.participants) > 2 and r.year)
+    page = pages[at]
+    people = list(page.participants)
+    if edit == "rename":  # a new person; the old one loses a session, everyone after it a position
+        people[0] = replace(people[0], name="Zofia Quennell-Abara", name_variants=[])
+        pages[at] = _edited(page, participants=people)
+    elif edit == "regroup":  # the session's diversity, its rank, the year's observations
+        people[1] = replace(people[1], stakeholder_group="Government" if people[1].stakeholder_group
+                            != "Government" else "Civil Society")
+        pages[at] = _edited(page, participants=people)
+    elif edit == "drop":  # a session goes, with what it counted
+        del pages[at]
+    elif edit == "add":  # a session of a new year
+        pages.append(_edited(page, source=page.source + ".copy.txt", year=2031, number=9999))
+    elif edit == "add-lone":  # one new speaker in a year of many sessions: the year's counts take all of them
+        from igfkg.model import Participant
+
+        lone = Participant("Solo Quennell", roles=["speaker"], stakeholder_group="Government")
+        pages.append(_edited(page, source=page.source + ".lone.txt", number=9998, participants=[lone],
+                             unnamed_participants=[], organizing_organizations=[], themes=[]))
+    else:  # a person keeps no role
+        people[0] = replace(people[0], roles=[])
+        pages[at] = _edited(page, participants=people)
+    updated, afresh = _slices_after(records, pages)
+    assert updated == afresh
