@@ -269,18 +269,20 @@ def build_graph(records: Sequence[SessionRecord], resolution: Resolution, minter
     # whose values changed. The resolution key stands for the people and organizations
     # it yields (it is deterministic).
     people = resolution_key or (sorted(resolution.persons.items()), sorted(resolution.organizations.items()))
-    footprints_changed = []  # of the records that came, went, or whose entity keys changed
+    # The footprints of the records that came (new, changed, or whose entity keys changed) and went.
+    came, went = [], []
     for record in records:
         record_id = (record.source, record.sha256)
         new.summary_inputs[record_id] = old.summary_inputs.get(record_id) or _digest(summary_features(record, minter))
-        footprint = old.footprints.get(record_id)
+        footprint = was = old.footprints.get(record_id)
         if footprint is None or rekeyed is None or record.sha256 in rekeyed:
             footprint = summary_footprint(record, resolution, minter)
-            if footprint != old.footprints.get(record_id):
-                footprints_changed += filter(None, (footprint, old.footprints.get(record_id)))
+            if footprint != was:
+                came.append(footprint)
+                if was is not None:
+                    went.append(was)
         new.footprints[record_id] = footprint
-    footprints_changed += (footprint for record_id, footprint in old.footprints.items()
-                           if record_id not in new.footprints)
+    went += (footprint for record_id, footprint in old.footprints.items() if record_id not in new.footprints)
     new.entities_key = _digest(minter.base, people, sorted(resolution.theme_labels.items()),
                                sorted(new.summary_inputs.values()))
     old_entities = _view(previous.get("igf.trig"), old.entities_span)
@@ -290,10 +292,10 @@ def build_graph(records: Sequence[SessionRecord], resolution: Resolution, minter
         summaries = minter.summaries_graph().value
         old_summaries = next((graph.slices for graph in old.graphs if graph.iri == summaries), None)
         if old_summaries is not None and old.resolution is not None and rekeyed is not None \
-                and len(footprints_changed) <= _MOST_FOOTPRINTS:
+                and len(came) + len(went) <= _MOST_FOOTPRINTS:
             summary_slices_now = update_summary_slices(
-                old_summaries, records, [new.footprints[(r.source, r.sha256)] for r in records],
-                footprints_changed, resolution, minter, _changed_entities(old.resolution, resolution))
+                old_summaries, records, [new.footprints[(r.source, r.sha256)] for r in records], came, went,
+                resolution, minter, _changed_entities(old.resolution, resolution))
         else:
             summary_slices_now = summary_slices(summarize(records, resolution, minter), minter)
         update = update_graphs(old.graphs, [

@@ -24,7 +24,7 @@ are properties of those nodes.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -173,36 +173,53 @@ _INTEGER = NamedNode("http://www.w3.org/2001/XMLSchema#integer")
 def summary_footprint(record: SessionRecord, resolution: Resolution, minter: IriMinter) -> tuple:
     """What a record counts in (`summarize`): its session IRI, its year, the
     entity keys of its people with a role and of their organizations, and
-    the (rule, role IRI) of the roles inferred on it. A rebuild makes again
-    only the summary subjects the changed records count in."""
+    for each (rule, role IRI) of the roles inferred on it, how many
+    participations. A rebuild makes again only the summary subjects the
+    changed records count in."""
+    session_key = minter.session_key(record)
     people = [(index, p) for index, p in enumerate(record.participants) if p.roles]
-    holders = [p for _, p in people] + list(record.unnamed_participants)
-    return (minter.session_iri(minter.session_key(record)), record.year,
+    holders = [(resolution.person_key(record, index), p) for index, p in people]
+    holders += [(minter.unnamed_holder_key(u.text), u) for u in record.unnamed_participants]
+    inferred: dict[tuple[str, str], set[str]] = {}
+    for key, holder in holders:
+        for role, rule in holder.inferred_roles.items():
+            inferred.setdefault((rule, str(role_iri(role))), set()).add(
+                minter.participation_iri(session_key, key, role))
+    return (minter.session_iri(session_key), record.year,
             tuple(sorted({resolution.person_key(record, index) for index, _ in people})),
             tuple(sorted({resolution.organization_key(record, p.affiliation) for _, p in people if p.affiliation})),
-            tuple(sorted({(rule, str(role_iri(role))) for p in holders for role, rule in p.inferred_roles.items()})))
+            tuple(sorted((rule, role, len(participations)) for (rule, role), participations in inferred.items())))
 
 
 def update_summary_slices(old: dict[str, tuple], records: Sequence[SessionRecord], footprints: Sequence[tuple],
-                          changed: Iterable[tuple], resolution: Resolution, minter: IriMinter,
+                          came: Sequence[tuple], went: Sequence[tuple], resolution: Resolution, minter: IriMinter,
                           entities: Iterable[str] = ()) -> dict[str, tuple]:
-    """`summary_slices` of these records, from the `old` ones and the
-    footprints (`summary_footprint`, one per record, in order) of the records
-    that came, went or changed (`changed`), and the persons and
-    organizations (entity keys, `entities`) whose entity changed: only the
-    subjects those reach are summarized again, from the records they count."""
-    changed = list(changed)
+    """`summary_slices` of these records, from the `old` ones, the footprints
+    (`summary_footprint`) of every record (in order), of the records that
+    came (new or changed) and of those that went (gone, or as they were
+    before a change), and the persons and organizations (entity keys,
+    `entities`) whose entity changed: only the subjects those reach are
+    summarized again, from the records they count. The counts of inferred
+    roles, over the whole corpus, are moved by what came and went, unless a
+    session of those records has another page (their participations may be
+    counted twice, then all records with those roles are summarized again)."""
+    changed = [*came, *went]
     sessions = {f[0] for f in changed}
     years = {f[1] for f in changed}
     keys = set(entities)
     persons = keys.union(*(f[2] for f in changed))
     organizations = keys.union(*(f[3] for f in changed))
-    rules = set().union(*(f[4] for f in changed))
+    pages_of = Counter(f[0] for f in footprints)
+    shared = any(pages_of[f[0]] > 1 for f in came) or any(pages_of[f[0]] > sum(g[0] == f[0] for g in came)
+                                                            for f in went)
+    rules = {(rule, role) for f in changed for rule, role, _ in f[4]} if shared else set()
     relevant = [record for record, f in zip(records, footprints)
                 if f[0] in sessions or f[1] in years or persons.intersection(f[2])
-                or organizations.intersection(f[3]) or rules.intersection(f[4])]
+                or organizations.intersection(f[3]) or rules and rules.intersection((r, o) for r, o, _ in f[4])]
     partial = summarize(relevant, resolution, minter, persons=sorted(persons & resolution.persons.keys()),
                         organizations=sorted(organizations & resolution.organizations.keys()))
+    reached_nodes = {minter.person(key).value for key in persons} | {
+        minter.organization(key).value for key in organizations}
 
     def reached(subject: str, about: tuple) -> bool:
         kind = about[0]
@@ -215,12 +232,35 @@ def update_summary_slices(old: dict[str, tuple], records: Sequence[SessionRecord
             return values.get(str(IGF.refYear)) in years
         return kind in ("person", "organization") and subject in reached_nodes
 
-    reached_nodes = {minter.person(key).value for key in persons} | {
-        minter.organization(key).value for key in organizations}
     slices = {subject: about for subject, about in old.items() if not reached(subject, about)}
     slices.update((subject, about) for subject, about in _unplaced_slices(partial, minter).items()
                   if reached(subject, about))
+    if not shared:
+        _move_inferred_counts(slices, came, went, minter)
     return place_slices(slices)
+
+
+def _move_inferred_counts(slices: dict[str, tuple], came: Sequence[tuple], went: Sequence[tuple],
+                          minter: IriMinter) -> None:
+    """The inferred-roles observations moved by the records that came (+) and
+    went (-): their participations and documents (one each) are theirs alone."""
+    moves: dict[tuple[str, str], list[int]] = {}
+    for sign, footprints in ((1, came), (-1, went)):
+        for footprint in footprints:
+            for rule, role, participations in footprint[4]:
+                move = moves.setdefault((rule, role), [0, 0])
+                move[0] += sign * participations
+                move[1] += sign
+    for (rule, role), (participations, documents) in moves.items():
+        node, _ = _observation(minter, "inferred-roles-by-rule", [(IGF.refRule, rule), (IGF.refRole, role)], [])
+        counts = dict(slices[node][3]) if node in slices else {}
+        roles = counts.get(str(IGF.numberOfRoles), 0) + participations
+        pages = counts.get(str(IGF.numberOfDocuments), 0) + documents
+        if roles > 0:
+            slices[node] = _observation(minter, "inferred-roles-by-rule", [(IGF.refRule, rule), (IGF.refRole, role)],
+                                        [(IGF.numberOfRoles, roles), (IGF.numberOfDocuments, pages)])[1]
+        else:
+            slices.pop(node, None)
 
 
 def map_summaries(summary: CorpusSummary, minter: IriMinter) -> Iterator[Quad]:
@@ -383,11 +423,8 @@ def _observation_slices(summary: CorpusSummary, minter: IriMinter) -> dict[str, 
 
     def observation(dataset: str, dimensions: list[tuple[str, object]], measures: list[tuple[str, int]],
                     counted: Iterable[str] = ()) -> None:
-        node = minter.summary(dataset, *(_segment(prop, value) for prop, value in dimensions)).value
-        slices[node] = ("observation", minter.summary(dataset).value,
-                        tuple((str(prop), value if value is None or isinstance(value, int) else str(value))
-                              for prop, value in dimensions),
-                        tuple((str(prop), value) for prop, value in measures), _sorted(counted))
+        node, about = _observation(minter, dataset, dimensions, measures, counted)
+        slices[node] = about
 
     for dataset in DATASETS:
         slices[minter.summary(dataset).value] = ("dataset", str(IGF[_structure(dataset)]))
@@ -409,6 +446,16 @@ def _observation_slices(summary: CorpusSummary, minter: IriMinter) -> dict[str, 
     return slices
 
 
+def _observation(minter: IriMinter, dataset: str, dimensions: list[tuple[str, object]],
+                 measures: list[tuple[str, int]], counted: Iterable[str] = ()) -> tuple[str, tuple]:
+    """An observation's IRI and slice."""
+    node = minter.summary(dataset, *(_segment(prop, value) for prop, value in dimensions)).value
+    return node, ("observation", minter.summary(dataset).value,
+                  tuple((str(prop), value if value is None or isinstance(value, int) else str(value))
+                        for prop, value in dimensions),
+                  tuple((str(prop), value) for prop, value in measures), _sorted(counted))
+
+
 def _segment(prop: str, value: int | str | None) -> str:
     """An observation IRI's segment for a dimension value: a year, a rule's
     slug, the last segment of a concept's IRI; `not-stated` when there is none."""
@@ -416,7 +463,7 @@ def _segment(prop: str, value: int | str | None) -> str:
         return "not-stated"
     if isinstance(value, int):
         return str(value)
-    return slugify(value) if prop == str(IGF.refRule) else value.rsplit("/", 1)[-1]
+    return slugify(value) if str(prop) == str(IGF.refRule) else value.rsplit("/", 1)[-1]
 
 
 def _structure(dataset: str) -> str:

@@ -310,10 +310,10 @@ def _slices_after(old_records, new_records):
     old = summary_slices(summarize(old_records, old_resolution, minter), minter)
     before = {(r.source, r.sha256): summary_footprint(r, old_resolution, minter) for r in old_records}
     after = {(r.source, r.sha256): summary_footprint(r, new_resolution, minter) for r in new_records}
-    changed = [f for key, f in after.items() if before.get(key) != f]
-    changed += [f for key, f in before.items() if after.get(key) != f]
-    updated = update_summary_slices(old, new_records, [after[(r.source, r.sha256)] for r in new_records], changed,
-                                    new_resolution, minter, _changed_entities(old_resolution, new_resolution))
+    came = [f for key, f in after.items() if before.get(key) != f]
+    went = [f for key, f in before.items() if after.get(key) != f]
+    updated = update_summary_slices(old, new_records, [after[(r.source, r.sha256)] for r in new_records], came,
+                                    went, new_resolution, minter, _changed_entities(old_resolution, new_resolution))
     return updated, summary_slices(summarize(new_records, new_resolution, minter), minter)
 
 
@@ -330,12 +330,13 @@ def _edited(record, **changes):
     return replace(record, sha256=f"{len(changes)}{record.sha256[1:]}", **changes)
 
 
-@pytest.mark.parametrize("edit", ["rename", "regroup", "drop", "add", "add-lone", "unrole"])
+@pytest.mark.parametrize("edit", ["rename", "regroup", "drop", "add", "add-lone", "unrole", "twin"])
 def test_summaries_updated_where_changes_reach_are_the_summaries_made_afresh(records, edit):
     from dataclasses import replace
 
     pages = list(records)
-    at = next(i for i, r in enumerate(pages) if len(r.participants) > 2 and r.year)
+    at = next(i for i, r in enumerate(pages) if len(r.participants) > 2 and r.year
+              and any(p.inferred_roles for p in r.participants))
     page = pages[at]
     people = list(page.participants)
     if edit == "rename":  # a new person; the old one loses a session, everyone after it a position
@@ -355,8 +356,12 @@ def test_summaries_updated_where_changes_reach_are_the_summaries_made_afresh(rec
         lone = Participant("Solo Quennell", roles=["speaker"], stakeholder_group="Government")
         pages.append(_edited(page, source=page.source + ".lone.txt", number=9998, participants=[lone],
                              unnamed_participants=[], organizing_organizations=[], themes=[]))
-    else:  # a person keeps no role
+    elif edit == "unrole":  # a person keeps no role
         people[0] = replace(people[0], roles=[])
         pages[at] = _edited(page, participants=people)
+    else:  # one of two pages of one session (the same people) loses its people: what both counted stays
+        twin = _edited(page, source=page.source + ".twin.txt")
+        records = [*records, twin]
+        pages = [*pages, _edited(twin, participants=[], unnamed_participants=[])]
     updated, afresh = _slices_after(records, pages)
     assert updated == afresh
