@@ -210,8 +210,9 @@ def update_summary_slices(old: dict[str, tuple], records: Sequence[SessionRecord
     persons = keys.union(*(f[2] for f in changed))
     organizations = keys.union(*(f[3] for f in changed))
     pages_of = Counter(f[0] for f in footprints)
-    shared = any(pages_of[f[0]] > 1 for f in came) or any(pages_of[f[0]] > sum(g[0] == f[0] for g in came)
-                                                            for f in went)
+    went_of = Counter(f[0] for f in went)
+    shared = any(pages_of[f[0]] > 1 for f in came) or any(
+        went_of[f[0]] > 1 or pages_of[f[0]] > sum(g[0] == f[0] for g in came) for f in went)
     rules = {(rule, role) for f in changed for rule, role, _ in f[4]} if shared else set()
     relevant = [record for record, f in zip(records, footprints)
                 if f[0] in sessions or f[1] in years or persons.intersection(f[2])

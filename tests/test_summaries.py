@@ -330,7 +330,7 @@ def _edited(record, **changes):
     return replace(record, sha256=f"{len(changes)}{record.sha256[1:]}", **changes)
 
 
-@pytest.mark.parametrize("edit", ["rename", "regroup", "drop", "add", "add-lone", "unrole", "twin"])
+@pytest.mark.parametrize("edit", ["rename", "regroup", "drop", "add", "add-lone", "unrole", "twin", "twins-drop"])
 def test_summaries_updated_where_changes_reach_are_the_summaries_made_afresh(records, edit):
     from dataclasses import replace
 
@@ -359,9 +359,12 @@ def test_summaries_updated_where_changes_reach_are_the_summaries_made_afresh(rec
     elif edit == "unrole":  # a person keeps no role
         people[0] = replace(people[0], roles=[])
         pages[at] = _edited(page, participants=people)
-    else:  # one of two pages of one session (the same people) loses its people: what both counted stays
+    elif edit == "twin":  # one of two pages of one session (the same people) loses its people
         twin = _edited(page, source=page.source + ".twin.txt")
         records = [*records, twin]
         pages = [*pages, _edited(twin, participants=[], unnamed_participants=[])]
+    else:  # both pages of one session go: what both counted, counted once, goes once
+        records = [*records, _edited(page, source=page.source + ".twin.txt")]
+        del pages[at]
     updated, afresh = _slices_after(records, pages)
     assert updated == afresh
