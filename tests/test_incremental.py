@@ -302,7 +302,7 @@ def test_a_new_theme_of_a_session_makes_the_theme_a_node_to_check():
 
 
 def test_a_blank_node_in_a_changed_line_means_checking_everything():
-    assert _affected([f"_:b1 <http://www.w3.org/2004/02/skos/core#prefLabel> \"x\" .\n"]) is None
+    assert _affected(["_:b1 <http://www.w3.org/2004/02/skos/core#prefLabel> \"x\" .\n"]) is None
 
 
 def test_predicates_the_shapes_read_include_those_named_in_sparql_only():

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from igfkg.cli import main
 from igfkg.model import Participant, SessionRecord
-from igfkg.resolve import Aliases, read_aliases, resolve
+from igfkg.resolve import read_aliases, resolve
 from resolution_pairs import labelled_pairs
 
 ROOT = Path(__file__).resolve().parent.parent

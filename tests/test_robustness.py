@@ -13,7 +13,6 @@
 from __future__ import annotations
 
 import codecs
-import hashlib
 import json
 import os
 import pty
