@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import pyoxigraph
 from pyoxigraph import NamedNode, Quad, RdfFormat
 
-from igfkg.pieces import PieceLayout, assemble, graph_head, serialize_pieces, subject_of
+from igfkg.pieces import PieceLayout, assemble, chunks_length, graph_head, serialize_pieces, subject_of
 
 QuadsOf = Callable[[str, tuple, NamedNode], Iterator[Quad]]
 
@@ -81,7 +81,7 @@ def update_graphs(old: list[CorpusGraph], graphs: list[tuple[str, dict[str, tupl
             position += len(head)
             body, graph.layout = assemble(before.layout, previous, fresh, start=position)
             update.chunks += body
-            position += sum(len(chunk) for chunk in body)
+            position += chunks_length(body)
             update.chunks.append(b"}\n")
             position += 2
         update.graphs.append(graph)

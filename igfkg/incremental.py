@@ -42,7 +42,7 @@ from igfkg.cache import BuildCache
 from igfkg.corpus_graphs import CorpusGraph, update_graphs
 from igfkg.mapping import IriMinter, entity_quads, entity_slices
 from igfkg.model import SessionRecord
-from igfkg.pieces import PieceLayout, assemble, lines_about, serialize_pieces, subject_of
+from igfkg.pieces import PieceLayout, assemble, chunks_length, lines_about, serialize_pieces, subject_of
 from igfkg.resolve import Aliases, Resolution, resolve, resolve_theme_labels
 from igfkg.summaries import (
     summarize, summary_features, summary_footprint, summary_quads, summary_slices, update_summary_slices,
@@ -598,7 +598,7 @@ class _Outputs:
             summary = self.new.documents[key]
             if insert is not None and insert[0] < summary.graph:
                 yield from flush()
-                length = _length(insert[1])
+                length = chunks_length(insert[1])
                 self.new.entities_span = (position, length)
                 position += length
                 yield from insert[1]
@@ -620,7 +620,7 @@ class _Outputs:
             position += length
         yield from flush()
         if insert is not None:
-            self.new.entities_span = (position, _length(insert[1]))
+            self.new.entities_span = (position, chunks_length(insert[1]))
             yield from insert[1]
 
     def trig(self) -> Iterator[bytes | memoryview]:
@@ -629,13 +629,10 @@ class _Outputs:
 
     def turtle(self) -> Iterator[bytes | memoryview]:
         header = prefix_header()
-        length = _length(self.shared)
+        length = chunks_length(self.shared)
         self.new.shared_span = (len(header), length)
         return self._blocks("igf.ttl", "ttl", len(header) + length, [header, *self.shared])
 
-
-def _length(chunks: Iterable[bytes | memoryview]) -> int:
-    return sum(len(chunk) for chunk in chunks)
 
 
 def _typed_lines(lines: Iterable[bytes] | dict[bytes, int], counts: dict[str, int] | None = None) -> dict[str, int]:

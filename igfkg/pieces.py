@@ -22,7 +22,7 @@ from __future__ import annotations
 import bisect
 import re
 from array import array
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import pyoxigraph
@@ -89,8 +89,10 @@ class PieceLayout:
     offsets: array = field(default_factory=lambda: array("q"))
     lengths: array = field(default_factory=lambda: array("q"))
 
-    def __len__(self) -> int:
-        return len(self.subjects)
+
+def chunks_length(chunks: Iterable[bytes | memoryview]) -> int:
+    """The length of the text these chunks make."""
+    return sum(len(chunk) for chunk in chunks)
 
 
 def assemble(layout: PieceLayout, previous: memoryview | None, fresh: dict[bytes, bytes | None],

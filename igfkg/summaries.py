@@ -177,16 +177,14 @@ def summary_footprint(record: SessionRecord, resolution: Resolution, minter: Iri
     participations. A rebuild makes again only the summary subjects the
     changed records count in."""
     session_key = minter.session_key(record)
-    people = [(index, p) for index, p in enumerate(record.participants) if p.roles]
-    holders = [(resolution.person_key(record, index), p) for index, p in people]
-    holders += [(minter.unnamed_holder_key(u.text), u) for u in record.unnamed_participants]
+    people = [(resolution.person_key(record, index), p) for index, p in enumerate(record.participants) if p.roles]
+    holders = people + [(minter.unnamed_holder_key(u.text), u) for u in record.unnamed_participants]
     inferred: dict[tuple[str, str], set[str]] = {}
     for key, holder in holders:
         for role, rule in holder.inferred_roles.items():
             inferred.setdefault((rule, str(role_iri(role))), set()).add(
                 minter.participation_iri(session_key, key, role))
-    return (minter.session_iri(session_key), record.year,
-            tuple(sorted({resolution.person_key(record, index) for index, _ in people})),
+    return (minter.session_iri(session_key), record.year, tuple(sorted({key for key, _ in people})),
             tuple(sorted({resolution.organization_key(record, p.affiliation) for _, p in people if p.affiliation})),
             tuple(sorted((rule, role, len(participations)) for (rule, role), participations in inferred.items())))
 
@@ -253,12 +251,13 @@ def _move_inferred_counts(slices: dict[str, tuple], came: Sequence[tuple], went:
                 move[0] += sign * participations
                 move[1] += sign
     for (rule, role), (participations, documents) in moves.items():
-        node, _ = _observation(minter, "inferred-roles-by-rule", [(IGF.refRule, rule), (IGF.refRole, role)], [])
+        dimensions = [(IGF.refRule, rule), (IGF.refRole, role)]
+        node = _observation_node(minter, "inferred-roles-by-rule", dimensions)
         counts = dict(slices[node][3]) if node in slices else {}
         roles = counts.get(str(IGF.numberOfRoles), 0) + participations
         pages = counts.get(str(IGF.numberOfDocuments), 0) + documents
         if roles > 0:
-            slices[node] = _observation(minter, "inferred-roles-by-rule", [(IGF.refRule, rule), (IGF.refRole, role)],
+            slices[node] = _observation(minter, "inferred-roles-by-rule", dimensions,
                                         [(IGF.numberOfRoles, roles), (IGF.numberOfDocuments, pages)])[1]
         else:
             slices.pop(node, None)
@@ -450,11 +449,14 @@ def _observation_slices(summary: CorpusSummary, minter: IriMinter) -> dict[str, 
 def _observation(minter: IriMinter, dataset: str, dimensions: list[tuple[str, object]],
                  measures: list[tuple[str, int]], counted: Iterable[str] = ()) -> tuple[str, tuple]:
     """An observation's IRI and slice."""
-    node = minter.summary(dataset, *(_segment(prop, value) for prop, value in dimensions)).value
-    return node, ("observation", minter.summary(dataset).value,
+    return _observation_node(minter, dataset, dimensions), ("observation", minter.summary(dataset).value,
                   tuple((str(prop), value if value is None or isinstance(value, int) else str(value))
                         for prop, value in dimensions),
                   tuple((str(prop), value) for prop, value in measures), _sorted(counted))
+
+
+def _observation_node(minter: IriMinter, dataset: str, dimensions: list[tuple[str, object]]) -> str:
+    return minter.summary(dataset, *(_segment(prop, value) for prop, value in dimensions)).value
 
 
 def _segment(prop: str, value: int | str | None) -> str:
