@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -133,6 +134,19 @@ class Resolution:
         return self.organization_by_name[(record.sha256, name)]
 
 
+class _ClusterSets(dict):
+    """Root -> a set about its cluster, made by `first(root)` when first asked
+    for (`in` does not make it: it tells whether a merge touched the root)."""
+
+    def __init__(self, first: Callable[[int], set[str]]) -> None:
+        super().__init__()
+        self.first = first
+
+    def __missing__(self, root: int) -> set[str]:
+        found = self[root] = self.first(root)
+        return found
+
+
 class _UnionFind:
     def __init__(self, size: int):
         self.parent = list(range(size))
@@ -214,26 +228,16 @@ def _resolve_persons(mentions: list[_Mention], aliases: Aliases, fired: list[str
 
     # Per cluster (by its root): its name keys, affiliations and pages. Made when
     # first asked for: most mentions join a cluster at once and never need their own.
-    members: dict[int, set[str]] = {}
-    affiliations: dict[int, set[str]] = {}
-    pages: dict[int, set[str]] = {}
-    first_of = {"members": lambda i: {mentions[i].key}, "affiliations": lambda i: {mentions[i].affiliation} - {None},
-                "pages": lambda i: {mentions[i].doc}}
-    tables = {"members": members, "affiliations": affiliations, "pages": pages}
-
-    def of(name: str, root: int) -> set[str]:
-        table = tables[name]
-        found = table.get(root)
-        if found is None:
-            found = table[root] = first_of[name](root)
-        return found
+    members = _ClusterSets(lambda i: {mentions[i].key})
+    affiliations = _ClusterSets(lambda i: {mentions[i].affiliation} - {None})
+    pages = _ClusterSets(lambda i: {mentions[i].doc})
 
     def merge(a: int, b: int, rule: str, evidence: str) -> bool:
         ra, rb = forest.find(a), forest.find(b)
         if ra == rb:
             return True
         for group in forbidden:
-            in_a, in_b = group & of("members", ra), group & of("members", rb)
+            in_a, in_b = group & members[ra], group & members[rb]
             if in_a and in_b and not in_a & in_b:
                 near_misses.append(NearMiss(mentions[a].name, mentions[b].name, rule,
                                             "kept apart by the alias file (different_people)"))
@@ -244,8 +248,8 @@ def _resolve_persons(mentions: list[_Mention], aliases: Aliases, fired: list[str
         other = rb if root == ra else ra
         # The smaller set joins the larger in place: a person named on thousands
         # of pages is merged once per page, and copying both sets each time is quadratic.
-        for name, table in tables.items():
-            kept, joining = of(name, root), of(name, other)
+        for table in (members, affiliations, pages):
+            kept, joining = table[root], table[other]
             del table[other]
             if len(kept) < len(joining):
                 kept, joining = joining, kept
@@ -274,8 +278,8 @@ def _resolve_persons(mentions: list[_Mention], aliases: Aliases, fired: list[str
                 root = forest.find(j)
                 forest.parent[i] = root
                 if mention.affiliation:
-                    of("affiliations", root).add(mention.affiliation)
-                of("pages", root).add(mention.doc)
+                    affiliations[root].add(mention.affiliation)
+                pages[root].add(mention.doc)
             elif mentions[j].name != mention.name or forest.find(i) != forest.find(j):
                 merge(j, i, "same-name", "same name up to case, diacritics and punctuation")
         else:
@@ -300,7 +304,7 @@ def _resolve_persons(mentions: list[_Mention], aliases: Aliases, fired: list[str
             by_typo_block[key].append(i)
 
     def evidence(a: int, b: int) -> str | None:
-        shared = sorted(of("affiliations", forest.find(a)) & of("affiliations", forest.find(b)))
+        shared = sorted(affiliations[forest.find(a)] & affiliations[forest.find(b)])
         return f"same affiliation: {shared[0]}" if shared else None
 
     for rule, blocks, accept in (
@@ -319,7 +323,7 @@ def _resolve_persons(mentions: list[_Mention], aliases: Aliases, fired: list[str
                     seen_pairs.add(pair)
                     if not accept(mentions[a].name, mentions[b].name):
                         continue
-                    if of("pages", forest.find(a)) & of("pages", forest.find(b)):
+                    if pages[forest.find(a)] & pages[forest.find(b)]:
                         # A page that lists both as participants means two people
                         # (Olena and Elena Ionescu, speakers of one session).
                         near_misses.append(NearMiss(mentions[a].name, mentions[b].name, rule,
