@@ -78,7 +78,11 @@ def edit_distance_at_most_one(a: str, b: str) -> bool:
     return short[i:] == long[i + 1:]
 
 
-def one_token_typo(a: str, b: str, *, min_token_length: int = 4) -> bool:
+# A typo is told apart from another name only in a token this long (`Li Wei` / `Li Wen` are two people).
+TYPO_TOKEN_LENGTH = 4
+
+
+def one_token_typo(a: str, b: str, *, min_token_length: int = TYPO_TOKEN_LENGTH) -> bool:
     """True when the two names have the same tokens (in any order) but for one
     token pair at edit distance one, and that token is long enough for a typo
     to be told apart from a different name (`Takayaki Ito` ~ `Takayuki Ito`,
@@ -94,7 +98,7 @@ def one_token_typo(a: str, b: str, *, min_token_length: int = 4) -> bool:
     return min(len(x), len(y)) >= min_token_length and edit_distance_at_most_one(x, y)
 
 
-def typo_block_keys(name: str, *, min_token_length: int = 4) -> list[str]:
+def typo_block_keys(name: str, *, min_token_length: int = TYPO_TOKEN_LENGTH) -> list[str]:
     """Blocking keys such that two names that `one_token_typo` accepts share
     at least one key (symmetric-delete on each token, the others kept as
     they are). Lets the resolver compare only names in a common block. Only
