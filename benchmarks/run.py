@@ -169,12 +169,7 @@ def incremental(corpus: Path, out: Path, work: Path, jobs: int, verify: bool) ->
 
 def run_rebuild(corpus: Path, out: Path, jobs: int) -> dict:
     """`build` in a new process: its seconds, stats and a digest of its validation results."""
-    command = [sys.executable, __file__, "--child", "rebuild", "--corpus", str(corpus), "--out", str(out),
-               "--jobs", str(jobs)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"rebuild failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return _child_row("rebuild", ["--corpus", str(corpus), "--out", str(out), "--jobs", str(jobs)])
 
 
 def child_rebuild(corpus: Path, out: Path, jobs: int) -> dict:
@@ -315,11 +310,16 @@ def child_naive(corpus: Path, timeout: int, query_timeout: int) -> dict:
 
 
 def run_child(mode: str, corpus: Path, work: Path, args) -> dict:
-    command = [sys.executable, __file__, "--child", mode, "--corpus", str(corpus), "--work", str(work),
-               "--jobs", str(args.jobs), "--naive-timeout", str(args.naive_timeout),
-               "--naive-query-timeout", str(args.naive_query_timeout),
-               "--verify-max", str(args.verify_max)]
     print(f"  {mode} pipeline ...", file=sys.stderr, flush=True)
+    return _child_row(mode, ["--corpus", str(corpus), "--work", str(work), "--jobs", str(args.jobs),
+                             "--naive-timeout", str(args.naive_timeout),
+                             "--naive-query-timeout", str(args.naive_query_timeout),
+                             "--verify-max", str(args.verify_max)])
+
+
+def _child_row(mode: str, arguments: list[str]) -> dict:
+    """Run this script as `--child mode` in a new process; the JSON row it prints last."""
+    command = [sys.executable, __file__, "--child", mode, *arguments]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"{mode} run failed:\n{done.stderr[-3000:]}")
